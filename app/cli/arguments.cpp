@@ -1,0 +1,148 @@
+#include "arguments.h"
+
+#include "ipcpg/error.h"
+#include "ipcpg/mechanismregistry.h"
+#include "ipcpg/units.h"
+
+namespace ipcpg::cli {
+
+namespace {
+
+std::string quoted(const std::string& text) { return "\"" + text + "\""; }
+
+std::string joined(const std::vector<std::string>& values)
+{
+    std::string text;
+    for (const auto& value : values)
+        text += (text.empty() ? "" : ", ") + value;
+    return text;
+}
+
+} // namespace
+
+std::vector<std::string> splitList(const std::string& text)
+{
+    std::vector<std::string> items;
+    std::string current;
+    for (char c : text) {
+        if (c == ',') {
+            items.push_back(current);
+            current.clear();
+        } else if (c != ' ') {
+            current += c;
+        }
+    }
+    items.push_back(current);
+    return items;
+}
+
+Format parseFormat(const std::string& text, bool csvAllowed)
+{
+    if (text == "table")
+        return Format::Table;
+    if (text == "json")
+        return Format::Json;
+    if (text == "csv" && csvAllowed)
+        return Format::Csv;
+    throw UsageError("--format " + quoted(text) + " is not allowed; use " + (csvAllowed ? "table, json or csv" : "table or json"));
+}
+
+std::uint64_t parseSizeArgument(const std::string& option, const std::string& text)
+{
+    const auto size = parseByteCount(text);
+    if (!size)
+        throw UsageError(option + " " + quoted(text)
+            + " is not a size; use a whole number of bytes with an optional K, M or G suffix, from 1 to 16M");
+    if (*size > RunSpec::kMaxMessageSize)
+        throw UsageError(option + " " + quoted(text) + " is " + formatBytes(*size)
+            + ", above the largest message size, 16 MiB (16777216 B)");
+    return *size;
+}
+
+std::vector<std::uint64_t> parseSizeList(const std::string& option, const std::string& text)
+{
+    std::vector<std::uint64_t> sizes;
+    for (const std::string& item : splitList(text))
+        sizes.push_back(parseSizeArgument(option, item));
+    if (sizes.size() > 64)
+        throw UsageError(option + " lists " + std::to_string(sizes.size()) + " sizes; at most 64 are allowed");
+    return sizes;
+}
+
+double parseDurationArgument(const std::string& option, const std::string& text)
+{
+    const auto seconds = parseSeconds(text);
+    if (!seconds || *seconds <= 0.0 || *seconds > RunSpec::kMaxDurationS)
+        throw UsageError(option + " " + quoted(text)
+            + " is not allowed; give seconds, more than 0 and at most 86400 (decimals allowed, e.g. 0.5)");
+    return *seconds;
+}
+
+std::uint64_t parseCountArgument(const std::string& option, const std::string& text, std::uint64_t min, std::uint64_t max)
+{
+    const auto value = parseCount(text);
+    if (!value || *value < min || *value > max)
+        throw UsageError(option + " " + quoted(text) + " is not allowed; give a whole number from " + std::to_string(min)
+            + " to " + std::to_string(max));
+    return *value;
+}
+
+Mode parseModeArgument(const std::string& text)
+{
+    const auto mode = parseMode(text);
+    if (!mode)
+        throw UsageError("--mode " + quoted(text) + " is not allowed; use pingpong or stream");
+    return *mode;
+}
+
+std::vector<Mode> parseModeList(const std::string& text)
+{
+    std::vector<Mode> modes;
+    for (const std::string& item : splitList(text))
+        modes.push_back(parseModeArgument(item));
+    return modes;
+}
+
+Placement parsePlacementArgument(const std::string& text)
+{
+    const auto placement = parsePlacement(text);
+    if (!placement)
+        throw UsageError("--placement " + quoted(text) + " is not allowed; use same-core, cross-core or unpinned");
+    return *placement;
+}
+
+std::vector<Placement> parsePlacementList(const std::string& text)
+{
+    std::vector<Placement> placements;
+    for (const std::string& item : splitList(text))
+        placements.push_back(parsePlacementArgument(item));
+    return placements;
+}
+
+std::vector<std::string> parseMechanismList(const std::string& text)
+{
+    const MechanismRegistry& registry = MechanismRegistry::instance();
+    if (text == "all")
+        return registry.ids();
+    std::vector<std::string> ids;
+    for (const std::string& item : splitList(text)) {
+        if (!registry.find(item))
+            throw UsageError("--mechanism " + quoted(item) + " is unknown; use all or one of: " + joined(registry.ids()));
+        ids.push_back(item);
+    }
+    return ids;
+}
+
+MechanismOptions parseOptionAssignments(const std::vector<std::string>& assignments)
+{
+    MechanismOptions options;
+    for (const std::string& assignment : assignments) {
+        const auto equals = assignment.find('=');
+        if (equals == std::string::npos || equals == 0 || equals + 1 == assignment.size())
+            throw UsageError("--option " + quoted(assignment) + " is not name=value (for example payload=shm)");
+        options[assignment.substr(0, equals)] = assignment.substr(equals + 1);
+    }
+    return options;
+}
+
+} // namespace ipcpg::cli

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ipcpg/runspec.h"
+
+namespace ipcpg::cli {
+
+enum class Format { Table, Json, Csv };
+
+// Each parser throws UsageError naming the option, the bad value and what is allowed.
+Format parseFormat(const std::string& text, bool csvAllowed);
+std::uint64_t parseSizeArgument(const std::string& option, const std::string& text);
+std::vector<std::uint64_t> parseSizeList(const std::string& option, const std::string& text);
+double parseDurationArgument(const std::string& option, const std::string& text);
+std::uint64_t parseCountArgument(const std::string& option, const std::string& text, std::uint64_t min, std::uint64_t max);
+Mode parseModeArgument(const std::string& text);
+std::vector<Mode> parseModeList(const std::string& text);
+Placement parsePlacementArgument(const std::string& text);
+std::vector<Placement> parsePlacementList(const std::string& text);
+// "all" or a comma-separated list of ids known to the registry.
+std::vector<std::string> parseMechanismList(const std::string& text);
+// "name=value" pairs from repeated --option flags.
+MechanismOptions parseOptionAssignments(const std::vector<std::string>& assignments);
+
+std::vector<std::string> splitList(const std::string& text);
+
+} // namespace ipcpg::cli

@@ -1,0 +1,141 @@
+#include "commands.h"
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
+
+#include "ipcpg/error.h"
+#include "ipcpg/mechanismregistry.h"
+#include "ipcpg/runsupervisor.h"
+#include "ipcpg/units.h"
+#include "output.h"
+
+namespace ipcpg::cli {
+
+std::atomic<bool> g_interrupted { false };
+
+namespace {
+
+// Writes to --out FILE when given, else to stdout.
+int emit(const std::string& outPath, const std::string& text)
+{
+    if (outPath.empty()) {
+        std::cout << text << std::flush;
+        return 0;
+    }
+    std::ofstream file(outPath, std::ios::trunc);
+    file << text;
+    if (!file) {
+        std::cerr << "ipcpg: cannot write " << outPath << '\n';
+        return 1;
+    }
+    return 0;
+}
+
+SupervisorOptions supervisorOptions()
+{
+    SupervisorOptions options;
+    options.cancel = &g_interrupted;
+    return options;
+}
+
+} // namespace
+
+int listCommand(Format format)
+{
+    printMechanismList(std::cout, format);
+    return 0;
+}
+
+int runCommand(const RunArguments& arguments)
+{
+    RunSpec spec = arguments.spec;
+    MechanismRegistry::instance().validate(spec); // UsageError -> exit 2 before anything starts
+    const RunOutcome outcome = superviseRun(spec, supervisorOptions());
+    if (outcome.exitCode == 2) {
+        std::cerr << "ipcpg: " << outcome.error << '\n';
+        return 2;
+    }
+    int status = outcome.exitCode;
+    if (outcome.result) {
+        std::ostringstream text;
+        printResults(text, { *outcome.result }, arguments.format, false);
+        if (emit(arguments.outPath, text.str()) != 0)
+            status = 1;
+    }
+    if (!outcome.error.empty())
+        std::cerr << "ipcpg: run failed: " << outcome.error << '\n';
+    if (g_interrupted)
+        return 130;
+    return status;
+}
+
+int sweepCommand(const SweepArguments& arguments)
+{
+    const MechanismRegistry& registry = MechanismRegistry::instance();
+    struct Planned {
+        RunSpec spec;
+        std::string label;
+    };
+    std::vector<Planned> plan;
+    std::vector<std::string> skipped;
+    for (const std::string& id : arguments.mechanisms) {
+        for (Mode mode : arguments.modes) {
+            for (std::uint64_t size : arguments.sizes) {
+                for (Placement placement : arguments.placements) {
+                    RunSpec spec = arguments.base;
+                    spec.mechanism = id;
+                    spec.mode = mode;
+                    spec.messageSize = size;
+                    spec.placement = placement;
+                    // Options given for the sweep apply where a mechanism has them.
+                    spec.options.clear();
+                    const Mechanism& mechanism = *registry.find(id);
+                    for (const auto& [name, value] : arguments.base.options) {
+                        for (const OptionSpec& option : mechanism.info().options) {
+                            if (option.name == name)
+                                spec.options[name] = value;
+                        }
+                    }
+                    const std::string label = id + " " + std::string(toString(mode)) + " " + formatBytes(size) + " "
+                        + std::string(toString(placement));
+                    try {
+                        registry.validate(spec);
+                        plan.push_back({ spec, label });
+                    } catch (const UsageError& error) {
+                        skipped.push_back(label + ": " + error.what());
+                    }
+                }
+            }
+        }
+    }
+    for (const std::string& reason : skipped)
+        std::cerr << "ipcpg: skipped " << reason << '\n';
+    if (plan.empty()) {
+        std::cerr << "ipcpg: nothing to run: every combination was refused\n";
+        return 2;
+    }
+
+    const bool progress = isatty(STDERR_FILENO) != 0;
+    std::vector<RunResult> results;
+    int status = 0;
+    for (std::size_t i = 0; i < plan.size() && !g_interrupted; ++i) {
+        if (progress)
+            std::cerr << "[" << i + 1 << "/" << plan.size() << "] " << plan[i].label << '\n';
+        const RunOutcome outcome = superviseRun(plan[i].spec, supervisorOptions());
+        if (outcome.result)
+            results.push_back(*outcome.result);
+        if (outcome.exitCode != 0) {
+            std::cerr << "ipcpg: " << plan[i].label << " failed: " << outcome.error << '\n';
+            status = 1;
+        }
+    }
+    std::ostringstream text;
+    printResults(text, results, arguments.format, true);
+    if (emit(arguments.outPath, text.str()) != 0)
+        status = 1;
+    return g_interrupted ? 130 : status;
+}
+
+} // namespace ipcpg::cli

@@ -1,0 +1,151 @@
+// ipcpg: measure interprocess communication from the command line.
+// The contract (subcommands, options, exit statuses, JSON fields) is DESIGN.md's.
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <iostream>
+
+#include "arguments.h"
+#include "commands.h"
+#include "ipcpg/error.h"
+#include "ipcpg/units.h"
+#include "ipcpg/version.h"
+
+namespace {
+
+void onInterrupt(int) { ipcpg::cli::g_interrupted = true; }
+
+struct RawRunOptions {
+    std::string mechanism;
+    std::string size = "64";
+    std::string mode = "pingpong";
+    std::string duration = "1";
+    std::string messages;
+    std::string warmup = "0.1";
+    std::string sync;
+    std::string wait;
+    std::string placement = "unpinned";
+    std::string workers = "1";
+    std::vector<std::string> options;
+    std::string format = "table";
+    std::string out;
+};
+
+void addRunOptions(CLI::App& command, RawRunOptions& raw, bool sweep)
+{
+    command.add_option("--mechanism,-m", raw.mechanism,
+               sweep ? "Mechanism ids, comma separated, or all (see `ipcpg list`)" : "Mechanism id (see `ipcpg list`)")
+        ->required();
+    command.add_option("--size,-s", raw.size,
+        sweep ? "Message sizes, comma separated (64,4K,1M)" : "Message size in bytes; suffixes K, M, G (default 64)");
+    command.add_option("--mode", raw.mode, sweep ? "pingpong, stream, or both comma separated" : "pingpong or stream");
+    command.add_option("--duration,-d", raw.duration, "Measured seconds per run, after warm-up (decimals allowed)");
+    command.add_option("--messages,-n", raw.messages, "Stop after this many measured messages instead");
+    command.add_option("--warmup", raw.warmup, "Seconds of warm-up, excluded from the statistics (default 0.1)");
+    command.add_option("--sync", raw.sync, "Synchronisation, for mechanisms that offer it (see `ipcpg list`)");
+    command.add_option("--wait", raw.wait, "Wait strategy: spin, block or hybrid, where offered");
+    command.add_option("--placement", raw.placement,
+        sweep ? "same-core, cross-core, unpinned, or a comma separated list" : "same-core, cross-core or unpinned");
+    command.add_option("--workers,-w", raw.workers, "Sender/receiver pairs running at once (1-16)");
+    command.add_option("--option,-o", raw.options, "Mechanism option name=value (repeatable), e.g. payload=shm");
+    command.add_option("--format,-f", raw.format, "table, json or csv");
+    command.add_option("--out", raw.out, "Write the result to this file instead of stdout");
+}
+
+ipcpg::RunSpec baseSpec(const RawRunOptions& raw)
+{
+    using namespace ipcpg::cli;
+    ipcpg::RunSpec spec;
+    spec.durationS = parseDurationArgument("--duration", raw.duration);
+    if (!raw.messages.empty())
+        spec.messages = parseCountArgument("--messages", raw.messages, 1, ipcpg::RunSpec::kMaxMessages);
+    const auto warmup = ipcpg::parseSeconds(raw.warmup);
+    if (!warmup || *warmup > 60.0)
+        throw ipcpg::UsageError("--warmup \"" + raw.warmup + "\" is not allowed; give seconds from 0 to 60");
+    spec.warmupS = *warmup;
+    spec.workers = static_cast<unsigned>(
+        parseCountArgument("--workers", raw.workers, 1, ipcpg::RunSpec::kMaxWorkers));
+    spec.options = parseOptionAssignments(raw.options);
+    if (!raw.sync.empty())
+        spec.options["sync"] = raw.sync;
+    if (!raw.wait.empty())
+        spec.options["wait"] = raw.wait;
+    return spec;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    CLI::App app { "ipcpg: measure interprocess communication on this machine with real processes", "ipcpg" };
+    app.set_version_flag("--version", std::string("ipcpg ") + ipcpg::kVersion);
+    app.require_subcommand(1);
+
+    std::string listFormat = "table";
+    auto* list = app.add_subcommand("list", "List the mechanisms with their modes, options and size limits");
+    list->add_option("--format,-f", listFormat, "table or json");
+
+    RawRunOptions runRaw;
+    auto* run = app.add_subcommand("run", "Run one measurement and print its result");
+    addRunOptions(*run, runRaw, false);
+
+    RawRunOptions sweepRaw;
+    sweepRaw.mode = "pingpong";
+    sweepRaw.duration = "0.5";
+    auto* sweep = app.add_subcommand("sweep", "Run every combination of mechanisms, sizes, modes and placements");
+    addRunOptions(*sweep, sweepRaw, true);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::cerr << "ipcpg: " << e.what() << " (see ipcpg --help)\n";
+        return 2;
+    }
+
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    using namespace ipcpg::cli;
+    try {
+        if (*list)
+            return listCommand(parseFormat(listFormat, false));
+        if (*run) {
+            RunArguments arguments;
+            arguments.spec = baseSpec(runRaw);
+            arguments.spec.mechanism = parseMechanismList(runRaw.mechanism).front();
+            if (runRaw.mechanism == "all" || runRaw.mechanism.find(',') != std::string::npos)
+                throw ipcpg::UsageError("--mechanism \"" + runRaw.mechanism
+                    + "\" names more than one mechanism; run takes one id (use sweep for several)");
+            arguments.spec.messageSize = parseSizeArgument("--size", runRaw.size);
+            arguments.spec.mode = parseModeArgument(runRaw.mode);
+            arguments.spec.placement = parsePlacementArgument(runRaw.placement);
+            arguments.format = parseFormat(runRaw.format, true);
+            arguments.outPath = runRaw.out;
+            return runCommand(arguments);
+        }
+        if (*sweep) {
+            SweepArguments arguments;
+            arguments.base = baseSpec(sweepRaw);
+            arguments.mechanisms = parseMechanismList(sweepRaw.mechanism);
+            arguments.sizes = parseSizeList("--size", sweepRaw.size);
+            arguments.modes = parseModeList(sweepRaw.mode);
+            arguments.placements = parsePlacementList(sweepRaw.placement);
+            arguments.format = parseFormat(sweepRaw.format, true);
+            arguments.outPath = sweepRaw.out;
+            return sweepCommand(arguments);
+        }
+    } catch (const ipcpg::UsageError& error) {
+        std::cerr << "ipcpg: " << error.what() << '\n';
+        return 2;
+    } catch (const std::exception& error) {
+        std::cerr << "ipcpg: " << error.what() << '\n';
+        return 1;
+    }
+    return 2;
+}

@@ -1,0 +1,238 @@
+#include "output.h"
+
+#include <algorithm>
+#include <iomanip>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "ipcpg/mechanismregistry.h"
+#include "ipcpg/units.h"
+
+namespace ipcpg::cli {
+
+namespace {
+
+// A plain text table: columns as wide as their widest cell, numbers right-aligned.
+class TextTable {
+public:
+    // An empty header makes a key/value block without a heading line.
+    explicit TextTable(std::vector<std::string> header, std::vector<bool> rightAligned)
+        : m_columns(header.size())
+        , m_rightAligned(std::move(rightAligned))
+    {
+        if (std::any_of(header.begin(), header.end(), [](const std::string& h) { return !h.empty(); }))
+            m_rows.push_back(std::move(header));
+    }
+    void add(std::vector<std::string> row) { m_rows.push_back(std::move(row)); }
+    void print(std::ostream& out) const
+    {
+        std::vector<std::size_t> widths(m_columns, 0);
+        for (const auto& row : m_rows) {
+            for (std::size_t c = 0; c < row.size(); ++c)
+                widths[c] = std::max(widths[c], displayWidth(row[c]));
+        }
+        for (const auto& row : m_rows) {
+            std::string line;
+            for (std::size_t c = 0; c < row.size(); ++c) {
+                const std::size_t pad = widths[c] - displayWidth(row[c]);
+                const bool last = c + 1 == row.size();
+                if (m_rightAligned[c])
+                    line += std::string(pad, ' ') + row[c];
+                else
+                    line += row[c] + (last ? "" : std::string(pad, ' '));
+                if (!last)
+                    line += "  ";
+            }
+            out << line << '\n';
+        }
+    }
+
+private:
+    // UTF-8 aware enough for "µs": count code points, not bytes.
+    static std::size_t displayWidth(const std::string& text)
+    {
+        return static_cast<std::size_t>(
+            std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+    }
+    std::size_t m_columns;
+    std::vector<std::vector<std::string>> m_rows;
+    std::vector<bool> m_rightAligned;
+};
+
+std::string modesOf(const MechanismInfo& info)
+{
+    std::string text;
+    for (Mode mode : info.modes)
+        text += (text.empty() ? "" : ",") + std::string(toString(mode));
+    return text;
+}
+
+std::string sizeRange(const SizeLimit& limit)
+{
+    return formatBytes(limit.min) + " - " + formatBytes(limit.max);
+}
+
+nlohmann::json limitJson(const SizeLimit& limit)
+{
+    return { { "min", limit.min }, { "max", limit.max }, { "reason", limit.reason } };
+}
+
+std::string number(double value, int decimals)
+{
+    std::ostringstream text;
+    text << std::fixed << std::setprecision(decimals) << value;
+    return text.str();
+}
+
+std::string withSeparators(std::uint64_t value)
+{
+    std::string digits = std::to_string(value);
+    for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3)
+        digits.insert(static_cast<std::size_t>(i), ",");
+    return digits;
+}
+
+std::string optionsText(const RunResult& result)
+{
+    std::string text;
+    for (const auto& [name, value] : result.spec.options)
+        text += (text.empty() ? "" : " ") + name + "=" + value;
+    return text.empty() ? "-" : text;
+}
+
+std::string cpusText(const std::vector<int>& cpus)
+{
+    std::string text;
+    for (int cpu : cpus)
+        text += (text.empty() ? "" : ",") + (cpu < 0 ? std::string("?") : std::to_string(cpu));
+    return text;
+}
+
+void printSingleResult(std::ostream& out, const RunResult& r)
+{
+    const bool roundTrip = r.spec.mode == Mode::PingPong;
+    out << r.spec.mechanism << "  " << toString(r.spec.mode) << "  " << formatBytes(r.spec.messageSize) << "  "
+        << optionsText(r) << "  placement " << toString(r.spec.placement) << " (cpus " << cpusText(r.cpus) << ")";
+    if (r.spec.workers > 1)
+        out << "  " << r.spec.workers << " pairs";
+    out << '\n';
+    TextTable table({ "", "" }, { false, false });
+    table.add({ "messages",
+        withSeparators(r.messages) + (roundTrip ? " round trips" : " messages") + " in " + number(r.durationS, 2) + " s ("
+            + formatRate(r.msgsPerS) + ", " + formatBytesPerSecond(r.bytesPerS) + ")" });
+    if (r.latencyNs.count > 0) {
+        const auto& l = r.latencyNs;
+        table.add({ "latency",
+            r.latencyKind + ": min " + formatNanoseconds(l.min) + "  p50 " + formatNanoseconds(l.p50) + "  p90 "
+                + formatNanoseconds(l.p90) + "  p99 " + formatNanoseconds(l.p99) + "  p99.9 " + formatNanoseconds(l.p999)
+                + "  max " + formatNanoseconds(l.max) });
+    } else {
+        table.add({ "latency", "not measured (the mechanism carries no timestamp in this mode)" });
+    }
+    table.add({ "integrity",
+        withSeparators(r.integrityErrors) + " errors, " + withSeparators(r.lost) + " lost, "
+            + withSeparators(r.syncErrors) + " sync errors" });
+    table.add({ "cpu",
+        "user " + number(r.cpuUserS, 3) + " s, system " + number(r.cpuSysS, 3) + " s ("
+            + formatNanoseconds(r.cpuNsPerMessage()) + " of CPU per message)" });
+    table.add({ "switches",
+        withSeparators(r.voluntarySwitches) + " voluntary, " + withSeparators(r.involuntarySwitches) + " involuntary ("
+            + number(r.switchesPerMessage(), 2) + " per message)" });
+    table.add({ "warm-up",
+        withSeparators(r.warmupMessages) + " messages in " + number(r.warmupS, 2)
+            + " s, not counted; clock read " + number(r.clockReadNs, 1) + " ns" });
+    if (r.partial)
+        table.add({ "partial", r.error });
+    table.print(out);
+}
+
+} // namespace
+
+void printMechanismList(std::ostream& out, Format format)
+{
+    const MechanismRegistry& registry = MechanismRegistry::instance();
+    if (format == Format::Json) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const Mechanism* mechanism : registry.all()) {
+            const MechanismInfo& info = mechanism->info();
+            const MechanismOptions defaults = registry.resolveOptions(*mechanism, {});
+            nlohmann::json modes = nlohmann::json::array();
+            for (Mode mode : info.modes)
+                modes.push_back(toString(mode));
+            nlohmann::json options = nlohmann::json::array();
+            nlohmann::json limits = nlohmann::json::array();
+            for (const OptionSpec& option : info.options) {
+                options.push_back({ { "name", option.name }, { "values", option.values },
+                    { "default", option.defaultValue }, { "help", option.help } });
+                for (const std::string& value : option.values) {
+                    MechanismOptions variant = defaults;
+                    variant[option.name] = value;
+                    nlohmann::json limit = limitJson(mechanism->sizeLimit(variant));
+                    limit["options"] = { { option.name, value } };
+                    limits.push_back(std::move(limit));
+                }
+            }
+            list.push_back({
+                { "id", info.id },
+                { "title", info.title },
+                { "description", info.summary },
+                { "modes", modes },
+                { "options", options },
+                { "size_limit", limitJson(mechanism->sizeLimit(defaults)) },
+                { "size_limits_by_option", limits },
+            });
+        }
+        out << list.dump(2) << '\n';
+        return;
+    }
+    TextTable table({ "ID", "MODES", "SIZES", "OPTIONS", "DESCRIPTION" }, { false, false, false, false, false });
+    for (const Mechanism* mechanism : registry.all()) {
+        const MechanismInfo& info = mechanism->info();
+        std::string options;
+        for (const OptionSpec& option : info.options) {
+            std::string values;
+            for (const auto& value : option.values)
+                values += (values.empty() ? "" : "|") + value;
+            options += (options.empty() ? "" : " ") + option.name + "=" + values;
+        }
+        table.add({ info.id, modesOf(info), sizeRange(mechanism->sizeLimit(registry.resolveOptions(*mechanism, {}))),
+            options.empty() ? "-" : options, info.summary });
+    }
+    table.print(out);
+}
+
+void printResults(std::ostream& out, const std::vector<RunResult>& results, Format format, bool asArray)
+{
+    if (format == Format::Json) {
+        if (!asArray && results.size() == 1) {
+            out << nlohmann::json(results.front()).dump() << '\n';
+            return;
+        }
+        out << nlohmann::json(results).dump() << '\n';
+        return;
+    }
+    if (format == Format::Csv) {
+        out << csvHeader() << '\n';
+        for (const RunResult& result : results)
+            out << csvRow(result) << '\n';
+        return;
+    }
+    if (!asArray && results.size() == 1) {
+        printSingleResult(out, results.front());
+        return;
+    }
+    TextTable table({ "MECHANISM", "MODE", "SIZE", "OPTIONS", "PLACEMENT", "MSG/S", "BYTES/S", "P50", "P99", "P99.9",
+                        "ERRORS", "LOST", "CPU/MSG" },
+        { false, false, true, false, false, true, true, true, true, true, true, true, true });
+    for (const RunResult& r : results) {
+        const bool latency = r.latencyNs.count > 0;
+        table.add({ r.spec.mechanism, std::string(toString(r.spec.mode)), formatBytes(r.spec.messageSize), optionsText(r),
+            std::string(toString(r.spec.placement)), formatRate(r.msgsPerS), formatBytesPerSecond(r.bytesPerS),
+            latency ? formatNanoseconds(r.latencyNs.p50) : "-", latency ? formatNanoseconds(r.latencyNs.p99) : "-",
+            latency ? formatNanoseconds(r.latencyNs.p999) : "-", withSeparators(r.integrityErrors + r.syncErrors),
+            withSeparators(r.lost), formatNanoseconds(r.cpuNsPerMessage()) });
+    }
+    table.print(out);
+}
+
+} // namespace ipcpg::cli

@@ -1,0 +1,95 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "ipcpg/histogram.h"
+#include "ipcpg/runresult.h"
+
+namespace ipcpg {
+
+// The lead worker talks to its front end (CLI or GUI) over its stdout: one JSON object per line,
+// each with a "type". The front end never trusts a line: parseControlLine rejects anything
+// malformed, oversized or out of range with a ProtocolError and never crashes on it.
+
+inline constexpr int kControlProtocolVersion = 1;
+inline constexpr std::size_t kMaxControlLineBytes = 1U << 20;
+
+struct HelloMessage {
+    int protocol = kControlProtocolVersion;
+    int pid = 0;
+    std::vector<int> workerPids; // the forked sides, in pair order (A, B, A, B, ...)
+    double clockReadNs = 0;
+};
+
+// Progress over the last interval (about 100 ms) plus running totals.
+struct SampleMessage {
+    double elapsedS = 0; // since the end of warm-up (negative while warming up)
+    double intervalS = 0;
+    std::uint64_t messages = 0; // in this interval
+    std::uint64_t bytes = 0; // in this interval
+    std::uint64_t totalMessages = 0;
+    std::uint64_t integrityErrors = 0; // running totals from here on
+    std::uint64_t lost = 0;
+    std::uint64_t syncErrors = 0;
+    double cpuUserS = 0;
+    double cpuSysS = 0;
+    std::uint64_t voluntarySwitches = 0;
+    std::uint64_t involuntarySwitches = 0;
+    LatencySummary latencyNs; // of this interval only
+    std::vector<LatencyHistogram::Bucket> histogramDelta; // this interval's samples
+    // Race scenarios fill these; runs leave them 0.
+    std::uint64_t expected = 0;
+    std::uint64_t observed = 0;
+};
+
+struct ResultMessage {
+    RunResult result;
+};
+
+// A worker's account of a failure: what failed, in a sentence for the user.
+struct ErrorMessage {
+    std::string message;
+};
+
+// Race scenarios (see race.h) report through the same channel.
+struct RaceResultMessage {
+    std::string json; // the race result object, already in DESIGN.md's shape
+};
+
+using ControlMessage = std::variant<HelloMessage, SampleMessage, ResultMessage, ErrorMessage, RaceResultMessage>;
+
+class ProtocolError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// One line, without the trailing newline.
+std::string encodeControlMessage(const ControlMessage& message);
+
+// Throws ProtocolError naming what was wrong.
+ControlMessage parseControlLine(std::string_view line);
+
+// Splits a byte stream into lines with a bound on their length. A line longer than
+// kMaxControlLineBytes is dropped and reported as an error instead of growing without bound.
+class ControlLineBuffer {
+public:
+    void append(std::string_view bytes);
+    // The next complete line, if any. Sets `overflowed` when a line had to be dropped.
+    std::optional<std::string> nextLine();
+    bool overflowed() const { return m_overflowed; }
+    // Whatever is left without a newline (a truncated last line at end of stream).
+    std::string takeRemainder();
+
+private:
+    std::string m_buffer;
+    std::size_t m_scanFrom = 0;
+    bool m_discarding = false;
+    bool m_overflowed = false;
+};
+
+} // namespace ipcpg

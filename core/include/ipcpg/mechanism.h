@@ -1,0 +1,82 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ipcpg/runspec.h"
+
+namespace ipcpg {
+
+class RunResources;
+class Transport;
+
+// One mechanism-specific setting the user can choose, declared by the mechanism so the CLI and
+// the GUI can offer it without knowing the mechanism.
+struct OptionSpec {
+    std::string name; // "sync", "wait", "payload", ...
+    std::vector<std::string> values;
+    std::string defaultValue;
+    std::string help; // one line: what it changes
+};
+
+// The message sizes a mechanism accepts with given options. `reason` says where the limit comes
+// from and, when the kernel lets it be raised, how.
+struct SizeLimit {
+    std::uint64_t min = 1;
+    std::uint64_t max = 0;
+    std::string reason;
+};
+
+// How the receiver's findings count in the result.
+enum class ErrorAccounting {
+    Integrity, // any damage is an integrity error: the mechanism promises reliable delivery
+    LossAllowed, // gaps are messages lost by design (udp, standard signals); the rest is damage
+    SyncRace, // deliberately unsynchronised: damage is the race being demonstrated (sync errors)
+};
+
+struct MechanismInfo {
+    std::string id; // stable, see DESIGN.md
+    std::string title; // "Anonymous pipe"
+    std::string summary; // one line for `ipcpg list`
+    std::vector<Mode> modes;
+    std::vector<OptionSpec> options;
+};
+
+// What a transport needs to know to set itself up for one pair.
+struct TransportConfig {
+    Mode mode = Mode::PingPong;
+    std::size_t payloadSize = 0;
+    std::size_t frameBytes = 0; // header + payload: every frame of the run has this length
+    MechanismOptions options; // resolved: every declared option has a value
+    int pair = 0;
+};
+
+// A mechanism knows its limits and makes transports. Implementations live in core/src/mechanisms
+// and are listed in the registry; nothing outside core knows them by name.
+class Mechanism {
+public:
+    virtual ~Mechanism() = default;
+
+    virtual const MechanismInfo& info() const = 0;
+
+    // The accepted sizes for these (resolved) options, read from the kernel where it sets them.
+    virtual SizeLimit sizeLimit(const MechanismOptions& options) const = 0;
+
+    // Whether verification findings are integrity errors, losses or sync errors.
+    virtual ErrorAccounting accounting(const MechanismOptions&) const { return ErrorAccounting::Integrity; }
+
+    // Checks beyond size, mode and option values (e.g. an option that needs another); returns a
+    // message naming the problem, or nothing.
+    virtual std::optional<std::string> checkSpec(const RunSpec&) const { return std::nullopt; }
+
+    // Creates the kernel objects for one pair, in the lead worker before it forks the two sides.
+    // Names come from `resources`, which removes the objects at the end of the run whatever
+    // happens. Throws Error when the kernel refuses, naming the limit.
+    virtual std::unique_ptr<Transport> createTransport(const TransportConfig& config, RunResources& resources) const
+        = 0;
+};
+
+} // namespace ipcpg

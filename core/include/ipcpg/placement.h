@@ -1,0 +1,20 @@
+#pragma once
+
+#include <vector>
+
+#include "ipcpg/runspec.h"
+
+namespace ipcpg {
+
+// The CPUs this process may run on (its affinity mask), ascending.
+std::vector<int> allowedCpus();
+
+// The CPU for each side, indexed 2 * pair + (0 for A, 1 for B); -1 means not pinned.
+// same-core puts both sides of a pair on one CPU, cross-core on two different ones; pairs are
+// spread over the allowed CPUs round robin. Throws UsageError when cross-core is impossible.
+std::vector<int> planPlacement(Placement placement, unsigned pairs);
+
+// Pins the calling process to `cpu` (no-op for -1). Throws Error when the kernel refuses.
+void pinToCpu(int cpu);
+
+} // namespace ipcpg

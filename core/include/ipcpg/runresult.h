@@ -1,0 +1,78 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "ipcpg/frame.h"
+#include "ipcpg/histogram.h"
+#include "ipcpg/runspec.h"
+
+namespace ipcpg {
+
+struct LatencySummary {
+    std::uint64_t count = 0;
+    double min = 0, mean = 0, p50 = 0, p90 = 0, p99 = 0, p999 = 0, max = 0;
+
+    static LatencySummary of(const LatencyHistogram& histogram);
+};
+
+// What one process of a run did and cost. CPU and context switches come from getrusage of the
+// process (wait4), so they include the kernel work done on its behalf.
+struct SideReport {
+    std::string role; // "initiator", "responder", "sender", "receiver"
+    int pair = 0;
+    int pid = 0;
+    std::vector<int> cpus; // every CPU it was seen running on
+    double userS = 0;
+    double sysS = 0;
+    std::uint64_t voluntarySwitches = 0;
+    std::uint64_t involuntarySwitches = 0;
+    std::uint64_t messagesSent = 0;
+    std::uint64_t messagesReceived = 0;
+    std::string exit; // "exited 0", "killed by signal 9 (Killed)", ...
+};
+
+struct RunResult {
+    RunSpec spec;
+    std::string latencyKind; // "round-trip" or "one-way"
+    double durationS = 0; // measured span, warm-up excluded
+    std::uint64_t messages = 0; // pingpong: round trips; stream: messages received
+    std::uint64_t bytes = 0; // payload bytes moved one way
+    double msgsPerS = 0;
+    double bytesPerS = 0;
+    LatencySummary latencyNs;
+    LatencyHistogram histogram;
+    std::uint64_t integrityErrors = 0;
+    IntegrityCounts integrity;
+    std::uint64_t lost = 0;
+    std::uint64_t syncErrors = 0;
+    double cpuUserS = 0;
+    double cpuSysS = 0;
+    std::uint64_t voluntarySwitches = 0;
+    std::uint64_t involuntarySwitches = 0;
+    std::vector<int> cpus; // the CPU each side last ran on, side by side
+    std::vector<SideReport> sides;
+    std::uint64_t warmupMessages = 0;
+    double warmupS = 0;
+    double clockReadNs = 0; // cost of one CLOCK_MONOTONIC read, included in each latency sample
+    std::vector<std::string> objects; // the kernel objects the run created (all removed at its end)
+    bool partial = false; // the run ended early: a worker died or it was stopped
+    std::string error; // why, when partial
+
+    double cpuNsPerMessage() const;
+    double switchesPerMessage() const;
+};
+
+void to_json(nlohmann::json& json, const RunResult& result);
+void from_json(const nlohmann::json& json, RunResult& result);
+void to_json(nlohmann::json& json, const LatencySummary& summary);
+void from_json(const nlohmann::json& json, LatencySummary& summary);
+
+// One CSV header line and one row per result, the same columns for run and sweep.
+std::string csvHeader();
+std::string csvRow(const RunResult& result);
+
+} // namespace ipcpg

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "ipcpg/controlprotocol.h"
+#include "ipcpg/runresult.h"
+#include "ipcpg/runspec.h"
+
+namespace ipcpg {
+
+// How a supervised run ended.
+struct RunOutcome {
+    std::optional<RunResult> result; // present whenever the worker reported one, partial or not
+    std::string error; // empty on success; otherwise one sentence saying what failed
+    int exitCode = 0; // 0 done, 1 the run failed, 2 the request was invalid
+};
+
+struct SupervisorOptions {
+    std::string workerPath; // empty: locateWorkerExecutable()
+    // A worker that sends nothing this long is stopped or hung: it is killed and the run fails.
+    // Samples normally arrive every 100 ms.
+    std::chrono::milliseconds silenceLimit { 3000 };
+    // Set from another thread or a signal handler to stop the run early (the worker reports a
+    // partial result).
+    const std::atomic<bool>* cancel = nullptr;
+    std::function<void(const HelloMessage&)> onHello;
+    std::function<void(const SampleMessage&)> onSample;
+};
+
+// Validates the spec, runs it in an ipcpg-worker and waits for the result, never blocking longer
+// than silenceLimit on a silent worker. After a worker had to be killed, removes what its run
+// left behind. Throws nothing: every failure is in the outcome.
+RunOutcome superviseRun(const RunSpec& spec, const SupervisorOptions& options);
+
+} // namespace ipcpg

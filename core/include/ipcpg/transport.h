@@ -1,0 +1,75 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+
+namespace ipcpg {
+
+// The two ends of a pair. In pingpong A is the initiator (sends a request, waits for the reply)
+// and B the responder; in stream A is the sender and B the receiver.
+enum class Side { A, B };
+
+// Memory handed to the sender for the next frame.
+struct SendSlot {
+    std::span<std::byte> frame; // exactly TransportConfig::frameBytes long
+    // True when the memory still holds the frame this side last built in it, so only the parts
+    // that change need rewriting (a private send buffer, or a ring slot only this sender writes).
+    bool holdsPreviousFrame = false;
+};
+
+struct Received {
+    enum class Status {
+        Frame, // `frame` holds one message (possibly damaged: the verifier decides)
+        Closed, // the peer closed its end: no more messages will come
+        TimedOut, // nothing arrived within the transport's poll interval; ask again
+    };
+    Status status = Status::Frame;
+    std::span<const std::byte> frame;
+};
+
+// One mechanism instance connecting the two sides of one pair.
+//
+// Lifecycle and ownership:
+// - The lead worker creates it (Mechanism::createTransport) before forking; the kernel objects
+//   it opens are registered with RunResources, which removes them at the end of the run. A
+//   transport's destructor only releases this process's handles (close, munmap): it never
+//   unlinks, so a side can drop the transports of other pairs safely after fork.
+// - Each side then calls attach() once in its own process and uses only its half.
+// - When a peer dies, the surviving side's calls end with Closed, fail with an Error, or block;
+//   the lead worker notices the death and ends the run, so blocking here is allowed.
+//
+// Two families implement it. Frame transports (pipes, sockets, queues, shared memory, rpc) move
+// whole frames: beginSend/commitSend and receive/releaseReceive. Notification transports (a
+// semaphore or eventfd with no payload, signals) move no bytes; they override the notify/await
+// pair and report carriesFrames() == false.
+class Transport {
+public:
+    virtual ~Transport() = default;
+
+    // Called once in the side's own process after fork: keep this side's half, drop the rest.
+    virtual void attach(Side side) = 0;
+
+    virtual bool carriesFrames() const { return true; }
+
+    // Frame family. beginSend returns memory for the next frame; commitSend hands the frame to
+    // the mechanism and blocks until it is accepted (flow control lives here).
+    virtual SendSlot beginSend() = 0;
+    virtual void commitSend() = 0;
+    // Blocks for the next frame. The span is valid until releaseReceive().
+    virtual Received receive() = 0;
+    virtual void releaseReceive() { }
+
+    // Notification family. `token` is what the primitive carries (a signal's 32-bit value, an
+    // eventfd's counter); a primitive that carries nothing ignores it and returns nullopt.
+    virtual void notify(std::uint64_t /*token*/) { }
+    struct Notification {
+        Received::Status status = Received::Status::Frame;
+        std::optional<std::uint64_t> token;
+        std::uint64_t count = 1; // notifications this wake-up stands for (eventfd coalesces)
+    };
+    virtual Notification awaitNotification() { return { Received::Status::Closed, std::nullopt, 0 }; }
+};
+
+} // namespace ipcpg

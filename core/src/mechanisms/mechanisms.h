@@ -1,0 +1,10 @@
+#pragma once
+
+#include "ipcpg/mechanism.h"
+
+namespace ipcpg {
+
+// One accessor per mechanism; the registry lists them in DESIGN.md's order.
+const Mechanism& pipeMechanism();
+
+} // namespace ipcpg

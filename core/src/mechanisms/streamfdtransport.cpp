@@ -1,0 +1,52 @@
+#include "mechanisms/streamfdtransport.h"
+
+#include "ipcpg/error.h"
+#include "mechanisms/fdio.h"
+
+namespace ipcpg {
+
+StreamFdTransport::StreamFdTransport(const TransportConfig& config, Ends sideA, Ends sideB, std::string_view name)
+    : m_name(name)
+    , m_sendBuffer(config.frameBytes)
+    , m_receiveBuffer(config.frameBytes)
+{
+    m_ends[0] = std::move(sideA);
+    m_ends[1] = std::move(sideB);
+}
+
+void StreamFdTransport::attach(Side side)
+{
+    const int mine = side == Side::A ? 0 : 1;
+    // Closing the peer's descriptors matters: a reader only sees end-of-file once every copy of
+    // the write end is closed, which is how a side learns that its peer died.
+    m_ends[1 - mine] = Ends {};
+    m_writeFd = m_ends[mine].write.get();
+    m_readFd = m_ends[mine].sameDescriptor ? m_writeFd : m_ends[mine].read.get();
+}
+
+SendSlot StreamFdTransport::beginSend()
+{
+    const bool built = m_sendBufferBuilt;
+    m_sendBufferBuilt = true;
+    return { m_sendBuffer.span(), built };
+}
+
+void StreamFdTransport::commitSend()
+{
+    if (m_writeFd < 0)
+        throw Error(m_name + ": this side has no write end (mode does not send in this direction)");
+    writeAll(m_writeFd, m_sendBuffer.span(), m_name);
+}
+
+Received StreamFdTransport::receive()
+{
+    if (m_readFd < 0)
+        throw Error(m_name + ": this side has no read end (mode does not receive in this direction)");
+    const std::size_t got = readExactly(m_readFd, m_receiveBuffer.span(), m_name);
+    if (got == 0)
+        return { Received::Status::Closed, {} };
+    // A frame cut short by the peer closing is handed on as it is: the verifier counts it.
+    return { Received::Status::Frame, m_receiveBuffer.span().first(got) };
+}
+
+} // namespace ipcpg

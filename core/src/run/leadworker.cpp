@@ -1,0 +1,606 @@
+#include "ipcpg/leadworker.h"
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <linux/futex.h>
+#include <memory>
+#include <poll.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ipcpg/controlprotocol.h"
+#include "ipcpg/error.h"
+#include "ipcpg/mechanismregistry.h"
+#include "ipcpg/placement.h"
+#include "ipcpg/runresources.h"
+#include "ipcpg/transport.h"
+#include "ipcpg/workerprocess.h"
+#include "run/childset.h"
+#include "run/clock.h"
+#include "run/controlwriter.h"
+#include "run/sharedstats.h"
+#include "run/sideloop.h"
+
+namespace ipcpg {
+
+namespace {
+
+constexpr std::uint64_t kMs = 1'000'000ULL;
+constexpr std::uint64_t kSampleIntervalNs = 100 * kMs;
+constexpr std::uint64_t kStartTimeoutNs = 10'000 * kMs;
+constexpr std::uint64_t kFinishGraceNs = 1'000 * kMs; // B may take this long after A's last message
+constexpr std::uint64_t kStopGraceNs = 500 * kMs; // after a user stop, then SIGKILL
+constexpr std::uint64_t kStoppedLimitNs = 2'000 * kMs; // a side stopped (SIGSTOP) this long fails the run
+constexpr std::uint64_t kOverrunLimitNs = 5'000 * kMs; // past the planned end: the run hangs
+
+void futexWakeAll(std::atomic<std::uint32_t>& word)
+{
+    syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAKE, INT32_MAX, nullptr, nullptr, 0);
+}
+
+void futexWaitWhileZero(std::atomic<std::uint32_t>& word)
+{
+    while (word.load(std::memory_order_acquire) == 0)
+        syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAIT, 0, nullptr, nullptr, 0);
+}
+
+std::string roleName(Mode mode, Side side)
+{
+    if (mode == Mode::PingPong)
+        return side == Side::A ? "initiator" : "responder";
+    return side == Side::A ? "sender" : "receiver";
+}
+
+// The shared control block, mapped before fork so every side sees the same memory.
+class SharedControl {
+public:
+    SharedControl()
+    {
+        void* memory
+            = mmap(nullptr, sizeof(ControlBlock), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        if (memory == MAP_FAILED)
+            throwSystemError("cannot map the run's statistics block", errno);
+        m_block = new (memory) ControlBlock {};
+        for (SideCounters& side : m_block->sides) {
+            side.latency.min.store(~std::uint64_t { 0 }, std::memory_order_relaxed);
+            side.lastCpu.store(-1, std::memory_order_relaxed);
+        }
+    }
+    ~SharedControl() { munmap(m_block, sizeof(ControlBlock)); }
+    SharedControl(const SharedControl&) = delete;
+    SharedControl& operator=(const SharedControl&) = delete;
+    ControlBlock& operator*() const { return *m_block; }
+    ControlBlock* operator->() const { return m_block; }
+
+private:
+    ControlBlock* m_block = nullptr;
+};
+
+std::vector<int> cpusOf(const SideCounters& counters)
+{
+    std::vector<int> cpus;
+    const std::uint64_t mask = counters.cpuMask.load(std::memory_order_relaxed);
+    for (int cpu = 0; cpu < 64; ++cpu) {
+        if ((mask >> cpu) & 1U)
+            cpus.push_back(cpu);
+    }
+    return cpus;
+}
+
+class LeadWorker {
+public:
+    LeadWorker(RunSpec spec, int controlFd)
+        : m_spec(std::move(spec))
+        , m_out(controlFd)
+    {
+    }
+
+    int run();
+
+private:
+    void prepare();
+    void startSides();
+    void supervise();
+    void handleSignals();
+    void handleEndedChildren();
+    void checkHealth(std::uint64_t now);
+    void sample(std::uint64_t now);
+    void fail(std::string reason);
+    RunResult buildResult();
+    std::size_t sideIndex(unsigned pair, Side side) const { return 2 * pair + (side == Side::A ? 0 : 1); }
+    std::size_t measuringSide(unsigned pair) const
+    {
+        return sideIndex(pair, m_spec.mode == Mode::PingPong ? Side::A : Side::B);
+    }
+    struct Findings {
+        IntegrityCounts integrity;
+        std::uint64_t integrityErrors = 0, lost = 0, syncErrors = 0;
+    };
+    Findings findings() const;
+    ProcessCost liveCost() const;
+
+    RunSpec m_spec;
+    ControlWriter m_out;
+    const Mechanism* m_mechanism = nullptr;
+    ErrorAccounting m_accounting = ErrorAccounting::Integrity;
+    std::vector<int> m_cpuPlan;
+    double m_clockReadNs = 0;
+    std::unique_ptr<RunResources> m_resources;
+    std::unique_ptr<SharedControl> m_control;
+    std::vector<std::unique_ptr<Transport>> m_transports;
+    std::vector<std::string> m_objects;
+    ChildSet m_children;
+    int m_signalFd = -1;
+
+    bool m_failed = false;
+    std::string m_failure;
+    bool m_stopRequested = false;
+    std::uint64_t m_stopRequestedNs = 0;
+    std::uint64_t m_sendersDoneNs = 0;
+    std::uint64_t m_plannedEndNs = 0;
+
+    // Sampling state: what the previous sample had seen.
+    std::uint64_t m_lastSampleNs = 0;
+    std::uint64_t m_lastMeasured = 0;
+    std::vector<std::array<std::uint64_t, HistogramLayout::kBucketCount>> m_lastBuckets;
+    std::uint64_t m_progressMark = 0;
+    std::uint64_t m_progressNs = 0;
+};
+
+int LeadWorker::run()
+{
+    try {
+        prepare();
+    } catch (const UsageError& error) {
+        m_out.sendFinal(ErrorMessage { error.what() });
+        return WorkerBadRequest;
+    } catch (const std::exception& error) {
+        m_out.sendFinal(ErrorMessage { error.what() });
+        if (m_resources)
+            m_resources->removeAll();
+        return WorkerRunFailed;
+    }
+
+    try {
+        startSides();
+        supervise();
+    } catch (const std::exception& error) {
+        fail(error.what());
+    }
+    (*m_control)->stop.store(1, std::memory_order_relaxed);
+    m_children.killAll(); // only stragglers and failed runs get here with live children
+    m_resources->removeAll();
+
+    RunResult result = buildResult();
+    if (m_failed)
+        m_out.sendFinal(ErrorMessage { m_failure });
+    m_out.sendFinal(ResultMessage { std::move(result) });
+    return m_failed ? WorkerRunFailed : WorkerSucceeded;
+}
+
+void LeadWorker::prepare()
+{
+    const MechanismRegistry& registry = MechanismRegistry::instance();
+    registry.validate(m_spec);
+    m_mechanism = registry.find(m_spec.mechanism);
+    m_accounting = m_mechanism->accounting(m_spec.options);
+    m_cpuPlan = planPlacement(m_spec.placement, m_spec.workers);
+
+    RunResources::removeStaleObjects();
+    m_resources = std::make_unique<RunResources>();
+    m_control = std::make_unique<SharedControl>();
+    m_clockReadNs = measureClockReadNs();
+
+    TransportConfig config;
+    config.mode = m_spec.mode;
+    config.payloadSize = m_spec.messageSize;
+    config.frameBytes = frameBytesFor(m_spec.messageSize);
+    config.options = m_spec.options;
+    for (unsigned pair = 0; pair < m_spec.workers; ++pair) {
+        config.pair = static_cast<int>(pair);
+        m_transports.push_back(m_mechanism->createTransport(config, *m_resources));
+    }
+    m_objects = m_resources->describe();
+}
+
+void LeadWorker::startSides()
+{
+    sigset_t handled;
+    sigemptyset(&handled);
+    for (int sig : { SIGCHLD, SIGTERM, SIGINT, SIGHUP })
+        sigaddset(&handled, sig);
+    sigprocmask(SIG_BLOCK, &handled, nullptr);
+    m_signalFd = signalfd(-1, &handled, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (m_signalFd < 0)
+        throwSystemError("cannot watch the worker processes (signalfd)", errno);
+    m_children.closeInChildren({ m_signalFd, m_out.fd() });
+
+    ControlBlock& control = **m_control;
+    for (unsigned pair = 0; pair < m_spec.workers; ++pair) {
+        for (Side side : { Side::A, Side::B }) {
+            const std::size_t index = sideIndex(pair, side);
+            const std::string name = roleName(m_spec.mode, side) + " of pair " + std::to_string(pair);
+            m_children.spawn(name, [&, pair, side, index]() -> int {
+                SideCounters& counters = control.sides[index];
+                try {
+                    const std::string comm = std::string("ipcpg-") + (side == Side::A ? "A" : "B") + std::to_string(pair);
+                    prctl(PR_SET_NAME, comm.c_str());
+                    m_resources->forgetInChild();
+                    for (unsigned other = 0; other < m_transports.size(); ++other) {
+                        if (other != pair)
+                            m_transports[other].reset();
+                    }
+                    pinToCpu(m_cpuPlan[index]);
+                    m_transports[pair]->attach(side);
+                    counters.phase.store(static_cast<std::uint32_t>(SidePhase::Ready), std::memory_order_release);
+                    futexWaitWhileZero(control.go);
+                    counters.phase.store(static_cast<std::uint32_t>(SidePhase::Running), std::memory_order_relaxed);
+                    SideContext context { &m_spec, m_transports[pair].get(), &control, &counters, side,
+                        static_cast<int>(pair), m_accounting == ErrorAccounting::LossAllowed };
+                    runSide(context);
+                    counters.phase.store(static_cast<std::uint32_t>(SidePhase::Finished), std::memory_order_release);
+                    return 0;
+                } catch (const std::exception& error) {
+                    std::strncpy(counters.error, error.what(), sizeof counters.error - 1);
+                    counters.phase.store(static_cast<std::uint32_t>(SidePhase::Failed), std::memory_order_release);
+                    return 1;
+                }
+            });
+        }
+    }
+    // The lead keeps no handles: a side whose peer dies must see the pipe or socket close.
+    m_transports.clear();
+
+    HelloMessage hello;
+    hello.pid = getpid();
+    hello.clockReadNs = m_clockReadNs;
+    for (const auto& child : m_children.children())
+        hello.workerPids.push_back(child.pid);
+    m_out.sendFinal(hello);
+
+    // Start everyone at once, so no side measures while another is still setting up.
+    const std::uint64_t startDeadline = monotonicNs() + kStartTimeoutNs;
+    for (;;) {
+        handleEndedChildren();
+        if (m_failed)
+            return;
+        bool allReady = true;
+        for (std::size_t i = 0; i < m_children.children().size(); ++i) {
+            const auto phase = control.sides[i].phase.load(std::memory_order_acquire);
+            if (phase < static_cast<std::uint32_t>(SidePhase::Ready))
+                allReady = false;
+        }
+        if (allReady)
+            break;
+        if (monotonicNs() > startDeadline) {
+            fail("the worker processes did not get ready within 10 s");
+            return;
+        }
+        usleep(200);
+    }
+    const std::uint64_t start = monotonicNs();
+    control.startNs.store(start, std::memory_order_relaxed);
+    control.go.store(1, std::memory_order_release);
+    futexWakeAll(control.go);
+    m_plannedEndNs = start + static_cast<std::uint64_t>((m_spec.warmupS + m_spec.durationS) * 1e9);
+    m_lastSampleNs = start;
+    m_progressNs = start;
+    m_lastBuckets.assign(m_spec.workers, {});
+}
+
+void LeadWorker::supervise()
+{
+    while (!m_failed) {
+        const std::uint64_t now = monotonicNs();
+        const std::uint64_t nextSample = m_lastSampleNs + kSampleIntervalNs;
+        const int waitMs = nextSample > now ? static_cast<int>((nextSample - now) / kMs) + 1 : 0;
+        pollfd pfd { m_signalFd, POLLIN, 0 };
+        const int ready = poll(&pfd, 1, std::min(waitMs, 20));
+        if (ready < 0 && errno != EINTR)
+            throwSystemError("cannot wait for the worker processes (poll)", errno);
+        handleSignals();
+        handleEndedChildren();
+        if (m_failed || m_children.allReaped())
+            break;
+        const std::uint64_t after = monotonicNs();
+        checkHealth(after);
+        if (after >= nextSample)
+            sample(after);
+        if (m_out.frontEndGone() && !m_stopRequested) {
+            // Nobody reads our results any more: stop and clean up rather than run on unseen.
+            m_stopRequested = true;
+            m_stopRequestedNs = after;
+            (*m_control)->stop.store(1, std::memory_order_relaxed);
+        }
+    }
+}
+
+void LeadWorker::handleSignals()
+{
+    signalfd_siginfo info {};
+    while (read(m_signalFd, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+        if (info.ssi_signo == SIGCHLD)
+            continue; // handleEndedChildren reaps
+        if (!m_stopRequested) {
+            m_stopRequested = true;
+            m_stopRequestedNs = monotonicNs();
+            (*m_control)->stop.store(1, std::memory_order_relaxed);
+        }
+    }
+}
+
+void LeadWorker::handleEndedChildren()
+{
+    std::vector<std::size_t> abnormal;
+    for (std::size_t index : m_children.reap()) {
+        if (!ChildSet::endedNormally(m_children.child(index).status))
+            abnormal.push_back(index);
+    }
+    if (!abnormal.empty() && !m_failed) {
+        // A side that exits with an error is usually reacting to its peer's death ("the peer
+        // closed its end"). Give that death a moment to be seen, so the report names the cause.
+        const auto killed = [&](std::size_t index) { return WIFSIGNALED(m_children.child(index).status); };
+        const std::uint64_t until = monotonicNs() + 200 * kMs;
+        while (std::none_of(abnormal.begin(), abnormal.end(), killed) && monotonicNs() < until) {
+            usleep(2000);
+            for (std::size_t index : m_children.reap()) {
+                if (!ChildSet::endedNormally(m_children.child(index).status))
+                    abnormal.push_back(index);
+            }
+        }
+        const auto cause = std::find_if(abnormal.begin(), abnormal.end(), killed);
+        const std::size_t index = cause != abnormal.end() ? *cause : abnormal.front();
+        std::string reason = m_children.describeEnd(index);
+        const SideCounters& counters = (*m_control)->sides[index];
+        if (counters.phase.load(std::memory_order_acquire) == static_cast<std::uint32_t>(SidePhase::Failed))
+            reason += ": " + std::string(counters.error, strnlen(counters.error, sizeof counters.error));
+        fail(reason);
+    }
+    // Once every A has finished, the B sides have a bounded time to drain and end.
+    if (m_sendersDoneNs == 0) {
+        bool sendersDone = true;
+        for (unsigned pair = 0; pair < m_spec.workers; ++pair) {
+            if (!m_children.child(sideIndex(pair, Side::A)).reaped)
+                sendersDone = false;
+        }
+        if (sendersDone)
+            m_sendersDoneNs = monotonicNs();
+    }
+}
+
+void LeadWorker::checkHealth(std::uint64_t now)
+{
+    for (std::size_t i = 0; i < m_children.children().size(); ++i) {
+        const auto& child = m_children.child(i);
+        if (!child.reaped && child.stoppedSinceNs != 0 && now - child.stoppedSinceNs > kStoppedLimitNs) {
+            fail("the " + child.name + " (pid " + std::to_string(child.pid)
+                + ") was stopped by a signal (SIGSTOP or SIGTSTP) and did not continue within 2 s");
+            return;
+        }
+    }
+    if (m_stopRequested && now - m_stopRequestedNs > kStopGraceNs) {
+        // Stopped by the user and some side is blocked: end it, this is not a failure.
+        m_children.killAll();
+        return;
+    }
+    if (m_sendersDoneNs != 0 && now - m_sendersDoneNs > kFinishGraceNs) {
+        for (std::size_t i = 0; i < m_children.children().size(); ++i) {
+            if (!m_children.child(i).reaped) {
+                fail("the " + m_children.child(i).name + " (pid " + std::to_string(m_children.child(i).pid)
+                    + ") did not finish within 1 s after its sender's last message");
+                return;
+            }
+        }
+    }
+    // Progress watchdog: a run whose counters stand still this long is hung, whatever its plan.
+    std::uint64_t progress = 0;
+    for (const SideCounters& side : (*m_control)->sides)
+        progress += side.sent.load(std::memory_order_relaxed) + side.received.load(std::memory_order_relaxed);
+    if (progress != m_progressMark) {
+        m_progressMark = progress;
+        m_progressNs = now;
+    } else if (now - m_progressNs > kOverrunLimitNs && !m_stopRequested) {
+        fail("the run made no progress for 5 s: a worker is blocked (" + m_spec.mechanism + ")");
+        return;
+    }
+    if (m_spec.messages == 0 && now > m_plannedEndNs + kOverrunLimitNs && !m_stopRequested)
+        fail("the run did not finish within 5 s after its planned end");
+}
+
+void LeadWorker::fail(std::string reason)
+{
+    if (m_failed)
+        return;
+    m_failed = true;
+    m_failure = std::move(reason);
+    if (m_control)
+        (*m_control)->stop.store(1, std::memory_order_relaxed);
+}
+
+LeadWorker::Findings LeadWorker::findings() const
+{
+    Findings found;
+    const ControlBlock& control = **m_control;
+    std::uint64_t lostBySequence = 0;
+    for (std::size_t i = 0; i < 2 * m_spec.workers; ++i) {
+        const IntegrityCounts counts = control.sides[i].integrity();
+        found.integrity.badSize += counts.badSize;
+        found.integrity.badChecksum += counts.badChecksum;
+        found.integrity.gaps += counts.gaps;
+        found.integrity.missing += counts.missing;
+        found.integrity.duplicates += counts.duplicates;
+        found.integrity.reordered += counts.reordered;
+        lostBySequence += counts.missing;
+    }
+    switch (m_accounting) {
+    case ErrorAccounting::Integrity:
+        found.integrityErrors = found.integrity.total();
+        break;
+    case ErrorAccounting::LossAllowed: {
+        found.integrityErrors = found.integrity.total() - found.integrity.gaps;
+        // Messages sent but never received, including any lost after the last one that arrived.
+        std::uint64_t lostByCount = 0;
+        if (m_spec.mode == Mode::Stream) {
+            for (unsigned pair = 0; pair < m_spec.workers; ++pair) {
+                const std::uint64_t sent = control.sides[sideIndex(pair, Side::A)].sent.load(std::memory_order_relaxed);
+                const SideCounters& receiver = control.sides[sideIndex(pair, Side::B)];
+                const std::uint64_t received = receiver.received.load(std::memory_order_relaxed)
+                    - std::min(receiver.received.load(std::memory_order_relaxed),
+                        receiver.duplicates.load(std::memory_order_relaxed));
+                lostByCount += sent > received ? sent - received : 0;
+            }
+        }
+        found.lost = std::max(lostBySequence, lostByCount);
+        break;
+    }
+    case ErrorAccounting::SyncRace:
+        found.syncErrors = found.integrity.total();
+        break;
+    }
+    return found;
+}
+
+ProcessCost LeadWorker::liveCost() const
+{
+    ProcessCost total;
+    for (const auto& child : m_children.children()) {
+        if (child.reaped)
+            total += child.cost;
+        else if (const auto cost = readProcessCost(child.pid))
+            total += *cost;
+    }
+    return total;
+}
+
+void LeadWorker::sample(std::uint64_t now)
+{
+    const ControlBlock& control = **m_control;
+    SampleMessage sample;
+    const std::uint64_t windowStart = control.startNs.load(std::memory_order_relaxed)
+        + static_cast<std::uint64_t>(m_spec.warmupS * 1e9);
+    sample.elapsedS = (static_cast<double>(now) - static_cast<double>(windowStart)) / 1e9;
+    sample.intervalS = static_cast<double>(now - m_lastSampleNs) / 1e9;
+
+    LatencyHistogram interval;
+    std::uint64_t measured = 0;
+    for (unsigned pair = 0; pair < m_spec.workers; ++pair) {
+        const SideCounters& side = control.sides[measuringSide(pair)];
+        measured += side.measured.load(std::memory_order_relaxed);
+        auto& last = m_lastBuckets[pair];
+        std::vector<LatencyHistogram::Bucket> delta;
+        for (int b = 0; b < HistogramLayout::kBucketCount; ++b) {
+            const std::uint64_t count = side.latency.buckets[b].load(std::memory_order_relaxed);
+            const auto index = static_cast<std::size_t>(b);
+            if (count > last[index])
+                delta.emplace_back(static_cast<std::uint32_t>(b), count - last[index]);
+            last[index] = count;
+        }
+        interval.addBuckets(delta);
+    }
+    sample.messages = measured - m_lastMeasured;
+    sample.bytes = sample.messages * m_spec.messageSize;
+    sample.totalMessages = measured;
+    m_lastMeasured = measured;
+    sample.latencyNs = LatencySummary::of(interval);
+    sample.histogramDelta = interval.nonEmptyBuckets();
+
+    const Findings found = findings();
+    sample.integrityErrors = found.integrityErrors;
+    sample.lost = found.lost;
+    sample.syncErrors = found.syncErrors;
+    const ProcessCost cost = liveCost();
+    sample.cpuUserS = cost.userS;
+    sample.cpuSysS = cost.sysS;
+    sample.voluntarySwitches = cost.voluntarySwitches;
+    sample.involuntarySwitches = cost.involuntarySwitches;
+    m_lastSampleNs = now;
+    m_out.sendSample(sample);
+}
+
+RunResult LeadWorker::buildResult()
+{
+    const ControlBlock& control = **m_control;
+    RunResult result;
+    result.spec = m_spec;
+    result.clockReadNs = m_clockReadNs;
+    result.objects = m_objects;
+    result.warmupS = m_spec.warmupS;
+
+    std::uint64_t spanNs = 0;
+    for (unsigned pair = 0; pair < m_spec.workers; ++pair) {
+        const SideCounters& side = control.sides[measuringSide(pair)];
+        result.messages += side.measured.load(std::memory_order_relaxed);
+        result.histogram.merge(side.latency.snapshot());
+        const std::uint64_t windowStart = control.windowStartNs[pair].load(std::memory_order_relaxed);
+        const std::uint64_t last = side.lastMeasuredNs.load(std::memory_order_relaxed);
+        if (windowStart != 0 && last > windowStart)
+            spanNs = std::max(spanNs, last - windowStart);
+        for (Side s : { Side::A, Side::B })
+            result.warmupMessages = std::max(result.warmupMessages,
+                control.sides[sideIndex(pair, s)].warmup.load(std::memory_order_relaxed));
+    }
+    result.latencyKind = result.histogram.count() == 0 ? "none"
+        : m_spec.mode == Mode::PingPong                ? "round-trip"
+                                                       : "one-way";
+    result.bytes = result.messages * m_spec.messageSize;
+    result.durationS = static_cast<double>(spanNs) / 1e9;
+    if (spanNs > 0) {
+        result.msgsPerS = static_cast<double>(result.messages) / result.durationS;
+        result.bytesPerS = static_cast<double>(result.bytes) / result.durationS;
+    }
+    result.latencyNs = LatencySummary::of(result.histogram);
+
+    const Findings found = findings();
+    result.integrity = found.integrity;
+    result.integrityErrors = found.integrityErrors;
+    result.lost = found.lost;
+    result.syncErrors = found.syncErrors;
+
+    for (std::size_t i = 0; i < m_children.children().size(); ++i) {
+        const auto& child = m_children.child(i);
+        const SideCounters& counters = control.sides[i];
+        SideReport side;
+        side.pair = static_cast<int>(i / 2);
+        side.role = roleName(m_spec.mode, i % 2 == 0 ? Side::A : Side::B);
+        side.pid = child.pid;
+        side.cpus = cpusOf(counters);
+        side.userS = child.cost.userS;
+        side.sysS = child.cost.sysS;
+        side.voluntarySwitches = child.cost.voluntarySwitches;
+        side.involuntarySwitches = child.cost.involuntarySwitches;
+        side.messagesSent = counters.sent.load(std::memory_order_relaxed);
+        side.messagesReceived = counters.received.load(std::memory_order_relaxed);
+        side.exit = describeWaitStatus(child.status);
+        result.cpuUserS += side.userS;
+        result.cpuSysS += side.sysS;
+        result.voluntarySwitches += side.voluntarySwitches;
+        result.involuntarySwitches += side.involuntarySwitches;
+        result.cpus.push_back(counters.lastCpu.load(std::memory_order_relaxed));
+        result.sides.push_back(std::move(side));
+    }
+    if (m_failed) {
+        result.partial = true;
+        result.error = m_failure;
+    } else if (m_stopRequested) {
+        result.partial = true;
+        result.error = "stopped before the planned end";
+    }
+    return result;
+}
+
+} // namespace
+
+int runLeadWorker(const RunSpec& spec, int controlFd)
+{
+    LeadWorker lead(spec, controlFd);
+    return lead.run();
+}
+
+} // namespace ipcpg

@@ -1,0 +1,60 @@
+#include "ipcpg/placement.h"
+
+#include <cerrno>
+#include <sched.h>
+#include <string>
+
+#include "ipcpg/error.h"
+
+namespace ipcpg {
+
+std::vector<int> allowedCpus()
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    std::vector<int> cpus;
+    if (sched_getaffinity(0, sizeof set, &set) != 0)
+        return cpus;
+    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+        if (CPU_ISSET(cpu, &set))
+            cpus.push_back(cpu);
+    }
+    return cpus;
+}
+
+std::vector<int> planPlacement(Placement placement, unsigned pairs)
+{
+    std::vector<int> plan(2 * static_cast<std::size_t>(pairs), -1);
+    if (placement == Placement::Unpinned)
+        return plan;
+    const std::vector<int> cpus = allowedCpus();
+    if (cpus.empty())
+        throw Error("cannot read this process's CPU affinity, so the sides cannot be pinned");
+    if (placement == Placement::CrossCore && cpus.size() < 2)
+        throw UsageError("placement cross-core needs two CPUs, but this process may only run on CPU "
+            + std::to_string(cpus.front()) + "; use same-core or unpinned");
+    for (unsigned pair = 0; pair < pairs; ++pair) {
+        if (placement == Placement::SameCore) {
+            const int cpu = cpus[pair % cpus.size()];
+            plan[2 * pair] = cpu;
+            plan[2 * pair + 1] = cpu;
+        } else {
+            plan[2 * pair] = cpus[(2 * pair) % cpus.size()];
+            plan[2 * pair + 1] = cpus[(2 * pair + 1) % cpus.size()];
+        }
+    }
+    return plan;
+}
+
+void pinToCpu(int cpu)
+{
+    if (cpu < 0)
+        return;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    if (sched_setaffinity(0, sizeof set, &set) != 0)
+        throwSystemError("cannot pin a worker to CPU " + std::to_string(cpu), errno);
+}
+
+} // namespace ipcpg

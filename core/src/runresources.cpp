@@ -1,0 +1,298 @@
+#include "ipcpg/runresources.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <fstream>
+#include <mqueue.h>
+#include <random>
+#include <signal.h>
+#include <sstream>
+#include <sys/ipc.h>
+#include <sys/mman.h>
+#include <sys/msg.h>
+#include <sys/random.h>
+#include <sys/sem.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ipcpg/error.h"
+
+namespace ipcpg {
+
+namespace {
+
+constexpr const char* kPrefix = "ipcpg-";
+constexpr const char* kManifest = "objects"; // one line per object, for the stale-object sweep
+
+std::string randomHex()
+{
+    std::uint32_t value = 0;
+    if (getrandom(&value, sizeof value, 0) != static_cast<ssize_t>(sizeof value))
+        value = static_cast<std::uint32_t>(std::random_device {}());
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "%08x", value);
+    return buffer;
+}
+
+// Creates `path` as a private directory, or accepts an existing one only if it is ours and
+// private: a directory someone else prepared could be used to redirect our socket files.
+void ensurePrivateDirectory(const std::string& path)
+{
+    if (mkdir(path.c_str(), 0700) != 0 && errno != EEXIST)
+        throwSystemError("cannot create the private directory " + path, errno);
+    struct stat info {};
+    if (lstat(path.c_str(), &info) != 0)
+        throwSystemError("cannot inspect " + path, errno);
+    if (!S_ISDIR(info.st_mode) || info.st_uid != geteuid())
+        throw Error(path + " exists but is not a directory owned by this user; remove it and try again");
+    if ((info.st_mode & 0077) != 0 && chmod(path.c_str(), 0700) != 0)
+        throwSystemError("cannot make " + path + " private (mode 0700)", errno);
+}
+
+bool processAlive(pid_t pid) { return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM); }
+
+// "run-<pid>-<hex>" or "ipcpg-<pid>-<hex>-..." -> pid, or 0.
+pid_t ownerOf(const std::string& name, const std::string& prefix)
+{
+    if (name.rfind(prefix, 0) != 0)
+        return 0;
+    const char* digits = name.c_str() + prefix.size();
+    char* end = nullptr;
+    const long pid = std::strtol(digits, &end, 10);
+    if (end == digits || *end != '-' || pid <= 0)
+        return 0;
+    return static_cast<pid_t>(pid);
+}
+
+void removeTree(const std::string& path)
+{
+    if (DIR* dir = opendir(path.c_str())) {
+        while (const dirent* entry = readdir(dir)) {
+            const std::string name = entry->d_name;
+            if (name == "." || name == "..")
+                continue;
+            const std::string child = path + "/" + name;
+            struct stat info {};
+            if (lstat(child.c_str(), &info) == 0 && S_ISDIR(info.st_mode))
+                removeTree(child);
+            else
+                unlink(child.c_str());
+        }
+        closedir(dir);
+    }
+    rmdir(path.c_str());
+}
+
+// A SysV id is removed only when it still looks like ours: same owner, private key. Ids are
+// reused by the kernel, so a bare number from an old manifest is not enough.
+void removeSysvMessageQueue(int id)
+{
+    msqid_ds info {};
+    if (msgctl(id, IPC_STAT, &info) == 0 && info.msg_perm.uid == geteuid() && info.msg_perm.__key == IPC_PRIVATE)
+        msgctl(id, IPC_RMID, nullptr);
+}
+
+void removeSysvSemaphoreSet(int id)
+{
+    semid_ds info {};
+    union {
+        int val;
+        semid_ds* buf;
+    } arg {};
+    arg.buf = &info;
+    if (semctl(id, 0, IPC_STAT, arg) == 0 && info.sem_perm.uid == geteuid() && info.sem_perm.__key == IPC_PRIVATE)
+        semctl(id, 0, IPC_RMID);
+}
+
+int removeFromManifest(const std::string& directory)
+{
+    int removed = 0;
+    std::ifstream manifest(directory + "/" + kManifest);
+    std::string kind, name;
+    while (manifest >> kind >> name) {
+        if (kind == "shm")
+            removed += shm_unlink(name.c_str()) == 0 ? 1 : 0;
+        else if (kind == "mqueue")
+            removed += mq_unlink(name.c_str()) == 0 ? 1 : 0;
+        else if (kind == "sysv-msg") {
+            removeSysvMessageQueue(std::atoi(name.c_str()));
+            ++removed;
+        } else if (kind == "sysv-sem") {
+            removeSysvSemaphoreSet(std::atoi(name.c_str()));
+            ++removed;
+        }
+    }
+    return removed;
+}
+
+} // namespace
+
+std::string RunResources::runtimeRoot()
+{
+    const char* runtime = std::getenv("XDG_RUNTIME_DIR");
+    if (runtime && *runtime == '/')
+        return std::string(runtime) + "/ipcpg";
+    return "/tmp/ipcpg-" + std::to_string(geteuid());
+}
+
+RunResources::RunResources()
+    : m_owner(getpid())
+    , m_tag(std::string(kPrefix) + std::to_string(getpid()) + "-" + randomHex())
+{
+    const std::string root = runtimeRoot();
+    // XDG_RUNTIME_DIR is the user's own (0700 by specification); create it only if missing.
+    if (const char* runtime = std::getenv("XDG_RUNTIME_DIR"); runtime && *runtime == '/')
+        mkdir(runtime, 0700);
+    ensurePrivateDirectory(root);
+    m_directory = root + "/run-" + m_tag.substr(std::strlen(kPrefix));
+    if (mkdir(m_directory.c_str(), 0700) != 0)
+        throwSystemError("cannot create the run directory " + m_directory, errno);
+}
+
+RunResources::~RunResources()
+{
+    if (getpid() == m_owner)
+        removeAll();
+}
+
+std::string RunResources::objectName(std::string_view purpose) const
+{
+    return "/" + m_tag + "-" + std::string(purpose);
+}
+
+std::string RunResources::filePath(std::string_view purpose) const { return m_directory + "/" + std::string(purpose); }
+
+void RunResources::recordSysvId(const char* kind, int id)
+{
+    std::ofstream manifest(m_directory + "/" + kManifest, std::ios::app);
+    manifest << kind << ' ' << id << '\n';
+}
+
+void RunResources::addShm(const std::string& name)
+{
+    m_entries.push_back({ Entry::Kind::Shm, name, -1 });
+    std::ofstream(m_directory + "/" + kManifest, std::ios::app) << "shm " << name << '\n';
+}
+
+void RunResources::addMessageQueue(const std::string& name)
+{
+    m_entries.push_back({ Entry::Kind::MessageQueue, name, -1 });
+    std::ofstream(m_directory + "/" + kManifest, std::ios::app) << "mqueue " << name << '\n';
+}
+
+void RunResources::addSysvMessageQueue(int id)
+{
+    m_entries.push_back({ Entry::Kind::SysvMessageQueue, {}, id });
+    recordSysvId("sysv-msg", id);
+}
+
+void RunResources::addSysvSemaphoreSet(int id)
+{
+    m_entries.push_back({ Entry::Kind::SysvSemaphore, {}, id });
+    recordSysvId("sysv-sem", id);
+}
+
+void RunResources::addFile(const std::string& path) { m_entries.push_back({ Entry::Kind::File, path, -1 }); }
+
+std::vector<std::string> RunResources::describe() const
+{
+    std::vector<std::string> list;
+    for (const Entry& entry : m_entries) {
+        switch (entry.kind) {
+        case Entry::Kind::Shm:
+            list.push_back("shm:" + entry.name);
+            break;
+        case Entry::Kind::MessageQueue:
+            list.push_back("mqueue:" + entry.name);
+            break;
+        case Entry::Kind::SysvMessageQueue:
+            list.push_back("sysv-msg:" + std::to_string(entry.id));
+            break;
+        case Entry::Kind::SysvSemaphore:
+            list.push_back("sysv-sem:" + std::to_string(entry.id));
+            break;
+        case Entry::Kind::File:
+            list.push_back("file:" + entry.name);
+            break;
+        }
+    }
+    list.push_back("dir:" + m_directory);
+    return list;
+}
+
+void RunResources::removeAll() noexcept
+{
+    for (const Entry& entry : m_entries) {
+        switch (entry.kind) {
+        case Entry::Kind::Shm:
+            shm_unlink(entry.name.c_str());
+            break;
+        case Entry::Kind::MessageQueue:
+            mq_unlink(entry.name.c_str());
+            break;
+        case Entry::Kind::SysvMessageQueue:
+            msgctl(entry.id, IPC_RMID, nullptr);
+            break;
+        case Entry::Kind::SysvSemaphore:
+            semctl(entry.id, 0, IPC_RMID);
+            break;
+        case Entry::Kind::File:
+            unlink(entry.name.c_str());
+            break;
+        }
+    }
+    m_entries.clear();
+    if (!m_directory.empty())
+        removeTree(m_directory);
+    m_directory.clear();
+}
+
+void RunResources::forgetInChild() noexcept
+{
+    m_entries.clear();
+    m_directory.clear();
+    m_owner = -1;
+}
+
+int RunResources::removeStaleObjects() noexcept
+{
+    int removed = 0;
+    const std::string root = runtimeRoot();
+    if (DIR* dir = opendir(root.c_str())) {
+        std::vector<std::string> stale;
+        while (const dirent* entry = readdir(dir)) {
+            const pid_t owner = ownerOf(entry->d_name, "run-");
+            if (owner != 0 && !processAlive(owner))
+                stale.push_back(root + "/" + entry->d_name);
+        }
+        closedir(dir);
+        for (const std::string& path : stale) {
+            removed += removeFromManifest(path);
+            removeTree(path);
+            ++removed;
+        }
+    }
+    // Objects created in the instant before they were written to a manifest.
+    for (const char* fsRoot : { "/dev/shm", "/dev/mqueue" }) {
+        DIR* dir = opendir(fsRoot);
+        if (!dir)
+            continue;
+        std::vector<std::string> stale;
+        while (const dirent* entry = readdir(dir)) {
+            const pid_t owner = ownerOf(entry->d_name, kPrefix);
+            if (owner != 0 && !processAlive(owner))
+                stale.push_back(std::string("/") + entry->d_name);
+        }
+        closedir(dir);
+        const bool isShm = std::strcmp(fsRoot, "/dev/shm") == 0;
+        for (const std::string& name : stale)
+            removed += (isShm ? shm_unlink(name.c_str()) : mq_unlink(name.c_str())) == 0 ? 1 : 0;
+    }
+    return removed;
+}
+
+} // namespace ipcpg

@@ -1,0 +1,293 @@
+#include "ipcpg/runresult.h"
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace ipcpg {
+
+LatencySummary LatencySummary::of(const LatencyHistogram& histogram)
+{
+    LatencySummary summary;
+    summary.count = histogram.count();
+    if (summary.count == 0)
+        return summary;
+    summary.min = static_cast<double>(histogram.min());
+    summary.mean = histogram.mean();
+    summary.p50 = static_cast<double>(histogram.percentile(50));
+    summary.p90 = static_cast<double>(histogram.percentile(90));
+    summary.p99 = static_cast<double>(histogram.percentile(99));
+    summary.p999 = static_cast<double>(histogram.percentile(99.9));
+    summary.max = static_cast<double>(histogram.max());
+    return summary;
+}
+
+double RunResult::cpuNsPerMessage() const
+{
+    return messages ? (cpuUserS + cpuSysS) * 1e9 / static_cast<double>(messages) : 0.0;
+}
+
+double RunResult::switchesPerMessage() const
+{
+    return messages ? static_cast<double>(voluntarySwitches + involuntarySwitches) / static_cast<double>(messages)
+                    : 0.0;
+}
+
+void to_json(nlohmann::json& json, const LatencySummary& summary)
+{
+    json = nlohmann::json {
+        { "count", summary.count },
+        { "min", summary.min },
+        { "mean", summary.mean },
+        { "p50", summary.p50 },
+        { "p90", summary.p90 },
+        { "p99", summary.p99 },
+        { "p999", summary.p999 },
+        { "max", summary.max },
+    };
+}
+
+void from_json(const nlohmann::json& json, LatencySummary& summary)
+{
+    summary.count = json.value("count", std::uint64_t { 0 });
+    summary.min = json.value("min", 0.0);
+    summary.mean = json.value("mean", 0.0);
+    summary.p50 = json.value("p50", 0.0);
+    summary.p90 = json.value("p90", 0.0);
+    summary.p99 = json.value("p99", 0.0);
+    summary.p999 = json.value("p999", 0.0);
+    summary.max = json.value("max", 0.0);
+}
+
+namespace {
+
+nlohmann::json sideJson(const SideReport& side)
+{
+    return {
+        { "role", side.role },
+        { "pair", side.pair },
+        { "pid", side.pid },
+        { "cpus", side.cpus },
+        { "cpu", { { "user_s", side.userS }, { "sys_s", side.sysS } } },
+        { "context_switches", { { "voluntary", side.voluntarySwitches }, { "involuntary", side.involuntarySwitches } } },
+        { "messages_sent", side.messagesSent },
+        { "messages_received", side.messagesReceived },
+        { "exit", side.exit },
+    };
+}
+
+SideReport sideFromJson(const nlohmann::json& json)
+{
+    SideReport side;
+    side.role = json.value("role", "");
+    side.pair = json.value("pair", 0);
+    side.pid = json.value("pid", 0);
+    side.cpus = json.value("cpus", std::vector<int> {});
+    if (const auto cpu = json.find("cpu"); cpu != json.end() && cpu->is_object()) {
+        side.userS = cpu->value("user_s", 0.0);
+        side.sysS = cpu->value("sys_s", 0.0);
+    }
+    if (const auto csw = json.find("context_switches"); csw != json.end() && csw->is_object()) {
+        side.voluntarySwitches = csw->value("voluntary", std::uint64_t { 0 });
+        side.involuntarySwitches = csw->value("involuntary", std::uint64_t { 0 });
+    }
+    side.messagesSent = json.value("messages_sent", std::uint64_t { 0 });
+    side.messagesReceived = json.value("messages_received", std::uint64_t { 0 });
+    side.exit = json.value("exit", "");
+    return side;
+}
+
+} // namespace
+
+void to_json(nlohmann::json& json, const RunResult& result)
+{
+    const auto sync = result.spec.option("sync");
+    json = nlohmann::json {
+        { "mechanism", result.spec.mechanism },
+        { "mode", toString(result.spec.mode) },
+        { "message_size", result.spec.messageSize },
+        { "sync", sync ? nlohmann::json(*sync) : nlohmann::json(nullptr) },
+        { "options", result.spec.options },
+        { "workers", result.spec.workers },
+        { "duration_s", result.durationS },
+        { "requested_duration_s", result.spec.durationS },
+        { "requested_messages", result.spec.messages },
+        { "messages", result.messages },
+        { "bytes", result.bytes },
+        { "msgs_per_s", result.msgsPerS },
+        { "bytes_per_s", result.bytesPerS },
+        { "latency_kind", result.latencyKind },
+        { "latency_ns", result.latencyNs },
+        { "integrity_errors", result.integrityErrors },
+        { "integrity",
+            {
+                { "bad_size", result.integrity.badSize },
+                { "bad_checksum", result.integrity.badChecksum },
+                { "gaps", result.integrity.gaps },
+                { "missing", result.integrity.missing },
+                { "duplicates", result.integrity.duplicates },
+                { "reordered", result.integrity.reordered },
+            } },
+        { "lost", result.lost },
+        { "sync_errors", result.syncErrors },
+        { "cpu", { { "user_s", result.cpuUserS }, { "sys_s", result.cpuSysS } } },
+        { "context_switches",
+            { { "voluntary", result.voluntarySwitches }, { "involuntary", result.involuntarySwitches } } },
+        { "cpu_ns_per_message", result.cpuNsPerMessage() },
+        { "context_switches_per_message", result.switchesPerMessage() },
+        { "placement", { { "requested", toString(result.spec.placement) }, { "cpus", result.cpus } } },
+        { "warmup", { { "messages", result.warmupMessages }, { "seconds", result.warmupS } } },
+        { "clock_read_ns", result.clockReadNs },
+        { "objects", result.objects },
+        { "partial", result.partial },
+        { "error", result.error },
+    };
+    nlohmann::json sides = nlohmann::json::array();
+    for (const auto& side : result.sides)
+        sides.push_back(sideJson(side));
+    json["sides"] = std::move(sides);
+    nlohmann::json buckets = nlohmann::json::array();
+    for (const auto& [index, count] : result.histogram.nonEmptyBuckets()) {
+        const int bucket = static_cast<int>(index);
+        buckets.push_back({ HistogramLayout::lowerBound(bucket),
+            HistogramLayout::lowerBound(bucket) + HistogramLayout::width(bucket), count, index });
+    }
+    // [lower ns, upper ns (exclusive), count, bucket index]: readable without knowing the layout.
+    json["histogram"] = std::move(buckets);
+}
+
+void from_json(const nlohmann::json& json, RunResult& result)
+{
+    result = RunResult {};
+    RunSpec& spec = result.spec;
+    spec.mechanism = json.value("mechanism", "");
+    spec.mode = parseMode(json.value("mode", "pingpong")).value_or(Mode::PingPong);
+    spec.messageSize = json.value("message_size", std::uint64_t { 0 });
+    if (const auto options = json.find("options"); options != json.end() && options->is_object()) {
+        for (const auto& [name, value] : options->items()) {
+            if (value.is_string())
+                spec.options[name] = value.get<std::string>();
+        }
+    }
+    spec.workers = json.value("workers", 1U);
+    spec.durationS = json.value("requested_duration_s", json.value("duration_s", 0.0));
+    spec.messages = json.value("requested_messages", std::uint64_t { 0 });
+    result.durationS = json.value("duration_s", 0.0);
+    result.messages = json.value("messages", std::uint64_t { 0 });
+    result.bytes = json.value("bytes", std::uint64_t { 0 });
+    result.msgsPerS = json.value("msgs_per_s", 0.0);
+    result.bytesPerS = json.value("bytes_per_s", 0.0);
+    result.latencyKind = json.value("latency_kind", "");
+    if (const auto latency = json.find("latency_ns"); latency != json.end() && latency->is_object())
+        result.latencyNs = latency->get<LatencySummary>();
+    result.integrityErrors = json.value("integrity_errors", std::uint64_t { 0 });
+    if (const auto integrity = json.find("integrity"); integrity != json.end() && integrity->is_object()) {
+        result.integrity.badSize = integrity->value("bad_size", std::uint64_t { 0 });
+        result.integrity.badChecksum = integrity->value("bad_checksum", std::uint64_t { 0 });
+        result.integrity.gaps = integrity->value("gaps", std::uint64_t { 0 });
+        result.integrity.missing = integrity->value("missing", std::uint64_t { 0 });
+        result.integrity.duplicates = integrity->value("duplicates", std::uint64_t { 0 });
+        result.integrity.reordered = integrity->value("reordered", std::uint64_t { 0 });
+    }
+    result.lost = json.value("lost", std::uint64_t { 0 });
+    result.syncErrors = json.value("sync_errors", std::uint64_t { 0 });
+    if (const auto cpu = json.find("cpu"); cpu != json.end() && cpu->is_object()) {
+        result.cpuUserS = cpu->value("user_s", 0.0);
+        result.cpuSysS = cpu->value("sys_s", 0.0);
+    }
+    if (const auto csw = json.find("context_switches"); csw != json.end() && csw->is_object()) {
+        result.voluntarySwitches = csw->value("voluntary", std::uint64_t { 0 });
+        result.involuntarySwitches = csw->value("involuntary", std::uint64_t { 0 });
+    }
+    if (const auto placement = json.find("placement"); placement != json.end() && placement->is_object()) {
+        spec.placement = parsePlacement(placement->value("requested", "unpinned")).value_or(Placement::Unpinned);
+        result.cpus = placement->value("cpus", std::vector<int> {});
+    }
+    if (const auto warmup = json.find("warmup"); warmup != json.end() && warmup->is_object()) {
+        result.warmupMessages = warmup->value("messages", std::uint64_t { 0 });
+        result.warmupS = warmup->value("seconds", 0.0);
+    }
+    spec.warmupS = result.warmupS;
+    result.clockReadNs = json.value("clock_read_ns", 0.0);
+    result.objects = json.value("objects", std::vector<std::string> {});
+    result.partial = json.value("partial", false);
+    result.error = json.value("error", "");
+    if (const auto sides = json.find("sides"); sides != json.end() && sides->is_array()) {
+        for (const auto& side : *sides) {
+            if (side.is_object())
+                result.sides.push_back(sideFromJson(side));
+        }
+    }
+    if (const auto buckets = json.find("histogram"); buckets != json.end() && buckets->is_array()) {
+        std::vector<LatencyHistogram::Bucket> compact;
+        for (const auto& bucket : *buckets) {
+            if (bucket.is_array() && bucket.size() == 4 && bucket[2].is_number_unsigned()
+                && bucket[3].is_number_unsigned())
+                compact.emplace_back(bucket[3].get<std::uint32_t>(), bucket[2].get<std::uint64_t>());
+        }
+        result.histogram.addBuckets(compact);
+        if (result.histogram.count() > 0 && result.latencyNs.count > 0) {
+            result.histogram.setExtremes(static_cast<std::uint64_t>(result.latencyNs.min),
+                static_cast<std::uint64_t>(result.latencyNs.max),
+                static_cast<std::uint64_t>(result.latencyNs.mean * static_cast<double>(result.histogram.count())));
+        }
+    }
+}
+
+std::string csvHeader()
+{
+    return "mechanism,mode,message_size,sync,options,workers,placement,cpus,duration_s,messages,bytes,msgs_per_s,"
+           "bytes_per_s,latency_kind,latency_min_ns,latency_mean_ns,latency_p50_ns,latency_p90_ns,latency_p99_ns,"
+           "latency_p999_ns,latency_max_ns,integrity_errors,lost,sync_errors,cpu_user_s,cpu_sys_s,"
+           "voluntary_switches,involuntary_switches,cpu_ns_per_message,warmup_messages,partial";
+}
+
+namespace {
+
+// Quotes a CSV field when it holds a separator, a quote or a line break.
+std::string csvField(const std::string& text)
+{
+    if (text.find_first_of(",\"\n") == std::string::npos)
+        return text;
+    std::string quoted = "\"";
+    for (char c : text) {
+        if (c == '"')
+            quoted += '"';
+        quoted += c;
+    }
+    return quoted + '"';
+}
+
+std::string number(double value)
+{
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.6g", value);
+    return buffer;
+}
+
+} // namespace
+
+std::string csvRow(const RunResult& result)
+{
+    std::string options;
+    for (const auto& [name, value] : result.spec.options)
+        options += (options.empty() ? "" : ";") + name + "=" + value;
+    std::string cpus;
+    for (int cpu : result.cpus)
+        cpus += (cpus.empty() ? "" : " ") + std::to_string(cpu);
+    const auto& l = result.latencyNs;
+    std::ostringstream row;
+    row << csvField(result.spec.mechanism) << ',' << toString(result.spec.mode) << ',' << result.spec.messageSize
+        << ',' << csvField(result.spec.option("sync").value_or("")) << ',' << csvField(options) << ','
+        << result.spec.workers << ',' << toString(result.spec.placement) << ',' << cpus << ','
+        << number(result.durationS) << ',' << result.messages << ',' << result.bytes << ',' << number(result.msgsPerS)
+        << ',' << number(result.bytesPerS) << ',' << result.latencyKind << ',' << number(l.min) << ','
+        << number(l.mean) << ',' << number(l.p50) << ',' << number(l.p90) << ',' << number(l.p99) << ','
+        << number(l.p999) << ',' << number(l.max) << ',' << result.integrityErrors << ',' << result.lost << ','
+        << result.syncErrors << ',' << number(result.cpuUserS) << ',' << number(result.cpuSysS) << ','
+        << result.voluntarySwitches << ',' << result.involuntarySwitches << ',' << number(result.cpuNsPerMessage())
+        << ',' << result.warmupMessages << ',' << (result.partial ? "true" : "false");
+    return row.str();
+}
+
+} // namespace ipcpg

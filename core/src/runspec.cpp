@@ -1,0 +1,163 @@
+#include "ipcpg/runspec.h"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "ipcpg/error.h"
+#include "ipcpg/units.h"
+
+namespace ipcpg {
+
+std::string_view toString(Mode mode) { return mode == Mode::PingPong ? "pingpong" : "stream"; }
+
+std::string_view toString(Placement placement)
+{
+    switch (placement) {
+    case Placement::SameCore:
+        return "same-core";
+    case Placement::CrossCore:
+        return "cross-core";
+    case Placement::Unpinned:
+        break;
+    }
+    return "unpinned";
+}
+
+std::optional<Mode> parseMode(std::string_view text)
+{
+    if (text == "pingpong")
+        return Mode::PingPong;
+    if (text == "stream")
+        return Mode::Stream;
+    return std::nullopt;
+}
+
+std::optional<Placement> parsePlacement(std::string_view text)
+{
+    if (text == "unpinned")
+        return Placement::Unpinned;
+    if (text == "same-core")
+        return Placement::SameCore;
+    if (text == "cross-core")
+        return Placement::CrossCore;
+    return std::nullopt;
+}
+
+std::optional<std::string> RunSpec::option(std::string_view name) const
+{
+    const auto it = options.find(name);
+    if (it == options.end())
+        return std::nullopt;
+    return it->second;
+}
+
+void to_json(nlohmann::json& json, const RunSpec& spec)
+{
+    json = nlohmann::json {
+        { "mechanism", spec.mechanism },
+        { "mode", toString(spec.mode) },
+        { "message_size", spec.messageSize },
+        { "duration_s", spec.durationS },
+        { "messages", spec.messages },
+        { "warmup_s", spec.warmupS },
+        { "placement", toString(spec.placement) },
+        { "workers", spec.workers },
+        { "options", spec.options },
+    };
+}
+
+namespace {
+
+[[noreturn]] void badField(std::string_view field, std::string_view expected)
+{
+    throw UsageError("run spec field \"" + std::string(field) + "\" must be " + std::string(expected));
+}
+
+template <typename T> T field(const nlohmann::json& json, const char* name, std::string_view expected, T fallback)
+{
+    const auto it = json.find(name);
+    if (it == json.end())
+        return fallback;
+    try {
+        return it->get<T>();
+    } catch (const nlohmann::json::exception&) {
+        badField(name, expected);
+    }
+}
+
+} // namespace
+
+void from_json(const nlohmann::json& json, RunSpec& spec)
+{
+    if (!json.is_object())
+        throw UsageError("a run spec must be a JSON object");
+    spec = RunSpec {};
+    spec.mechanism = field<std::string>(json, "mechanism", "a mechanism id (a string)", "");
+    const auto modeText = field<std::string>(json, "mode", "\"pingpong\" or \"stream\"", "pingpong");
+    const auto mode = parseMode(modeText);
+    if (!mode)
+        throw UsageError("mode \"" + modeText + "\" is not one of: pingpong, stream");
+    spec.mode = *mode;
+
+    const auto& size = json.find("message_size");
+    if (size != json.end() && !size->is_number_unsigned())
+        badField("message_size", "a whole number of bytes from 0 to 16777216");
+    spec.messageSize = field<std::uint64_t>(json, "message_size", "a whole number of bytes", spec.messageSize);
+    spec.durationS = field<double>(json, "duration_s", "a number of seconds", spec.durationS);
+    const auto& messages = json.find("messages");
+    if (messages != json.end() && !messages->is_number_unsigned())
+        badField("messages", "a whole number (0 means: run for duration_s)");
+    spec.messages = field<std::uint64_t>(json, "messages", "a whole number", 0);
+    spec.warmupS = field<double>(json, "warmup_s", "a number of seconds", spec.warmupS);
+
+    const auto placementText = field<std::string>(json, "placement", "a placement", "unpinned");
+    const auto placement = parsePlacement(placementText);
+    if (!placement)
+        throw UsageError("placement \"" + placementText + "\" is not one of: unpinned, same-core, cross-core");
+    spec.placement = *placement;
+
+    const auto& workers = json.find("workers");
+    if (workers != json.end() && !workers->is_number_unsigned())
+        badField("workers", "a whole number from 1 to " + std::to_string(RunSpec::kMaxWorkers));
+    const auto workerCount = field<std::uint64_t>(json, "workers", "a whole number", 1);
+    if (workerCount < 1 || workerCount > RunSpec::kMaxWorkers)
+        throw UsageError("workers " + std::to_string(workerCount) + " is out of range: allowed is 1 to "
+            + std::to_string(RunSpec::kMaxWorkers) + " sender/receiver pairs");
+    spec.workers = static_cast<unsigned>(workerCount);
+    const auto options = json.find("options");
+    if (options != json.end()) {
+        if (!options->is_object())
+            badField("options", "an object of option names to string values");
+        for (const auto& [name, value] : options->items()) {
+            if (!value.is_string())
+                badField("options." + name, "a string");
+            spec.options[name] = value.get<std::string>();
+        }
+    }
+    // DESIGN.md's run objects carry sync at the top level; accept it there too.
+    const auto sync = json.find("sync");
+    if (sync != json.end() && sync->is_string())
+        spec.options["sync"] = sync->get<std::string>();
+    checkGeneralLimits(spec);
+}
+
+void checkGeneralLimits(const RunSpec& spec)
+{
+    if (spec.messageSize > RunSpec::kMaxMessageSize)
+        throw UsageError("message size " + std::to_string(spec.messageSize) + " B (" + formatBytes(spec.messageSize)
+            + ") is above the largest size any mechanism takes, 16 MiB (16777216 B)");
+    if (!std::isfinite(spec.durationS) || spec.durationS <= 0.0 || spec.durationS > RunSpec::kMaxDurationS)
+        throw UsageError("duration " + std::to_string(spec.durationS)
+            + " s is out of range: allowed is more than 0 and at most 86400 s (24 hours)");
+    if (!std::isfinite(spec.warmupS) || spec.warmupS < 0.0 || spec.warmupS > 60.0)
+        throw UsageError(
+            "warm-up " + std::to_string(spec.warmupS) + " s is out of range: allowed is 0 to 60 s");
+    if (spec.messages > RunSpec::kMaxMessages)
+        throw UsageError("message count " + std::to_string(spec.messages) + " is out of range: allowed is 0 to "
+            + std::to_string(RunSpec::kMaxMessages));
+    if (spec.workers < 1 || spec.workers > RunSpec::kMaxWorkers)
+        throw UsageError("workers " + std::to_string(spec.workers) + " is out of range: allowed is 1 to "
+            + std::to_string(RunSpec::kMaxWorkers) + " sender/receiver pairs");
+}
+
+} // namespace ipcpg

@@ -1,0 +1,134 @@
+// What happens when things go wrong around a run: a side killed or stopped, a stop request.
+#include <QElapsedTimer>
+#include <QTest>
+#include <csignal>
+#include <thread>
+
+#include "testenvironment.h"
+
+using namespace ipcpg;
+
+class TestSupervision : public QObject {
+    Q_OBJECT
+
+    test::PrivateRuntimeDir m_runtime;
+
+    // Runs `spec` and does `action` to the worker pids once the run is under way.
+    static RunOutcome runAndInterfere(RunSpec spec, const std::function<void(const HelloMessage&)>& action,
+        int afterSamples = 3)
+    {
+        SupervisorOptions options;
+        options.workerPath = test::workerPath().toStdString();
+        HelloMessage hello;
+        int samples = 0;
+        options.onHello = [&](const HelloMessage& h) { hello = h; };
+        options.onSample = [&](const SampleMessage&) {
+            if (++samples == afterSamples)
+                action(hello);
+        };
+        return superviseRun(spec, options);
+    }
+
+private slots:
+    void killedSideFailsTheRunAndLeavesNothing_data()
+    {
+        QTest::addColumn<int>("side");
+        QTest::newRow("initiator") << 0;
+        QTest::newRow("responder") << 1;
+    }
+
+    void killedSideFailsTheRunAndLeavesNothing()
+    {
+        QFETCH(int, side);
+        RunSpec spec;
+        spec.mechanism = "pipe";
+        spec.durationS = 30;
+        QElapsedTimer timer;
+        timer.start();
+        int killedPid = 0;
+        const RunOutcome outcome = runAndInterfere(spec, [&](const HelloMessage& hello) {
+            killedPid = hello.workerPids.at(static_cast<std::size_t>(side));
+            ::kill(killedPid, SIGKILL);
+        });
+        QVERIFY(timer.elapsed() < 10000);
+        QCOMPARE(outcome.exitCode, 1);
+        const QString error = QString::fromStdString(outcome.error);
+        QVERIFY2(error.contains(QStringLiteral("pid %1").arg(killedPid)), qPrintable(error));
+        QVERIFY2(error.contains(QStringLiteral("signal 9")), qPrintable(error));
+        QVERIFY(outcome.result.has_value());
+        QVERIFY(outcome.result->partial);
+        QVERIFY(outcome.result->messages > 0); // what was measured before is kept
+        QCOMPARE(test::leftoverObjects(*outcome.result), QStringList {});
+        QCOMPARE(m_runtime.leftoverRunDirectories(), QStringList {});
+    }
+
+    void stoppedSideFailsTheRunWithinBoundedTime()
+    {
+        RunSpec spec;
+        spec.mechanism = "pipe";
+        spec.durationS = 30;
+        QElapsedTimer timer;
+        timer.start();
+        const RunOutcome outcome
+            = runAndInterfere(spec, [](const HelloMessage& hello) { ::kill(hello.workerPids.at(1), SIGSTOP); });
+        QVERIFY(timer.elapsed() < 10000);
+        QCOMPARE(outcome.exitCode, 1);
+        QVERIFY2(QString::fromStdString(outcome.error).contains(QStringLiteral("stopped")), outcome.error.c_str());
+        QVERIFY(outcome.result && outcome.result->partial);
+        QCOMPARE(m_runtime.leftoverRunDirectories(), QStringList {});
+    }
+
+    void cancelStopsEarlyWithAPartialResult()
+    {
+        RunSpec spec;
+        spec.mechanism = "pipe";
+        spec.durationS = 30;
+        std::atomic<bool> cancel { false };
+        SupervisorOptions options;
+        options.workerPath = test::workerPath().toStdString();
+        options.cancel = &cancel;
+        int samples = 0;
+        options.onSample = [&](const SampleMessage&) {
+            if (++samples == 3)
+                cancel = true;
+        };
+        QElapsedTimer timer;
+        timer.start();
+        const RunOutcome outcome = superviseRun(spec, options);
+        QVERIFY(timer.elapsed() < 5000);
+        QCOMPARE(outcome.exitCode, 0);
+        QVERIFY(outcome.result && outcome.result->partial);
+        QVERIFY(outcome.result->messages > 0);
+        QCOMPARE(outcome.result->integrityErrors, std::uint64_t { 0 });
+    }
+
+    void samplesArriveAboutEveryHundredMilliseconds()
+    {
+        RunSpec spec;
+        spec.mechanism = "pipe";
+        spec.durationS = 1.0;
+        SupervisorOptions options;
+        options.workerPath = test::workerPath().toStdString();
+        std::vector<SampleMessage> samples;
+        options.onSample = [&](const SampleMessage& sample) { samples.push_back(sample); };
+        const RunOutcome outcome = superviseRun(spec, options);
+        QVERIFY2(outcome.exitCode == 0, outcome.error.c_str());
+        QVERIFY2(samples.size() >= 7 && samples.size() <= 15, qPrintable(QString::number(samples.size())));
+        std::uint64_t total = 0;
+        std::uint64_t histogramTotal = 0;
+        for (const SampleMessage& sample : samples) {
+            total += sample.messages;
+            for (const auto& bucket : sample.histogramDelta)
+                histogramTotal += bucket.second;
+        }
+        // Every measured message shows up in the samples, and in their histograms. The counter and
+        // the histogram are read a few nanoseconds apart while the side runs on, hence the slack.
+        QVERIFY(total <= outcome.result->messages);
+        QVERIFY(total >= outcome.result->messages * 8 / 10);
+        QVERIFY2(histogramTotal + 4 >= total && histogramTotal <= total + 4,
+            qPrintable(QStringLiteral("histogram %1, counted %2").arg(histogramTotal).arg(total)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSupervision)
+#include "tst_supervision.moc"

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+#include <QTemporaryDir>
+#include <memory>
+
+#include "ipcpg/runresult.h"
+#include "ipcpg/runsupervisor.h"
+
+namespace ipcpg::test {
+
+// Gives the test process (and every worker it starts) a private XDG_RUNTIME_DIR under /tmp, so
+// tests running in parallel never see each other's socket files and paths stay short enough for
+// AF_UNIX (108 bytes).
+class PrivateRuntimeDir {
+public:
+    PrivateRuntimeDir();
+    QString path() const { return m_dir.path(); }
+    // Entries left in the runtime root (ipcpg/run-*): must be none after a run.
+    QStringList leftoverRunDirectories() const;
+
+private:
+    QTemporaryDir m_dir;
+};
+
+// The ipcpg-worker and ipcpg executables under test (from IPCPG_WORKER / IPCPG_CLI, set by ctest).
+QString workerPath();
+QString cliPath();
+
+// Runs a spec through a real worker and waits for it.
+RunOutcome runWorker(const RunSpec& spec);
+
+// Kernel objects of a run (RunResult::objects) that still exist: must be empty after every run.
+QStringList leftoverObjects(const RunResult& result);
+
+// Names in /dev/shm and /dev/mqueue that belong to the given lead pid (ipcpg-<pid>-*).
+QStringList objectsOfPid(int pid);
+
+} // namespace ipcpg::test

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <QMap>
+#include <QWidget>
+
+#include "ipcpg/runspec.h"
+
+class QComboBox;
+class QDoubleSpinBox;
+class QFormLayout;
+class QLabel;
+class QPushButton;
+
+namespace ipcpg {
+
+// Where the user sets up a run: mechanism (from the registry), its options, message size, mode,
+// duration and placement. Sizes the mechanism cannot take are refused here, with the reason,
+// before anything starts.
+class RunSetupPanel : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit RunSetupPanel(QWidget* parent = nullptr);
+
+    RunSpec spec() const;
+    void setSpec(const RunSpec& spec);
+    void setRunning(bool running);
+
+    // Empty when the current set-up can run; otherwise why not.
+    QString problem() const { return m_problem; }
+
+    QComboBox* mechanismBox() const { return m_mechanism; }
+    QComboBox* sizeBox() const { return m_size; }
+    QComboBox* modeBox() const { return m_mode; }
+    QPushButton* startButton() const { return m_start; }
+
+signals:
+    void startRequested(const ipcpg::RunSpec& spec);
+    void stopRequested();
+
+private:
+    void mechanismChanged();
+    void rebuildOptions();
+    void validate();
+
+    QComboBox* m_mechanism = nullptr;
+    QLabel* m_description = nullptr;
+    QFormLayout* m_optionsForm = nullptr;
+    QMap<QString, QComboBox*> m_optionBoxes;
+    QComboBox* m_size = nullptr;
+    QLabel* m_sizeProblem = nullptr;
+    QComboBox* m_mode = nullptr;
+    QDoubleSpinBox* m_duration = nullptr;
+    QComboBox* m_placement = nullptr;
+    QPushButton* m_start = nullptr;
+    bool m_running = false;
+    QString m_problem;
+};
+
+} // namespace ipcpg
