@@ -1,22 +1,22 @@
 #pragma once
 
+#include <QList>
 #include <QTimer>
 #include <QWidget>
 
-#include "ipcpg/controlprotocol.h"
-#include "ipcpg/runspec.h"
-#include "liveseries.h"
+#include "runrecording.h"
 
-class QChart;
-class QChartView;
 class QLineSeries;
-class QValueAxis;
 
 namespace ipcpg {
 
-// The live charts of a run: throughput (messages/s and bytes/s) and latency percentiles over
-// time. Samples only go into bounded LiveSeries; a 15 Hz timer copies them into the charts with
-// one replace() per series, so the redraw rate does not depend on how fast samples arrive.
+class HistogramChart;
+class TimeSeriesChart;
+
+// The live view of a run: throughput, latency percentiles, errors, CPU cost per message and the
+// latency histogram. Samples go into a RunRecording (bounded memory); a timer at kRefreshHz
+// copies it into the charts with one replace() per series, so the redraw rate is fixed however
+// fast samples arrive, and an idle view costs nothing.
 class LiveChartsView : public QWidget {
     Q_OBJECT
 
@@ -27,41 +27,42 @@ public:
 
     void reset(const RunSpec& spec);
     void addSample(const SampleMessage& sample);
-    void setLive(bool live); // the timer only runs while a run is live
+    void setLive(bool live);
+    const RunRecording& recording() const { return m_recording; }
+    void setRecording(const RunRecording& recording); // shows a saved run
+    // Saved runs drawn as dashed lines under the current one.
+    void setOverlays(const QList<RunRecording>& recordings);
 
-    QLineSeries* messagesSeries() const { return m_messagesSeries; }
-    QLineSeries* bytesSeries() const { return m_bytesSeries; }
-    QLineSeries* p50Series() const { return m_p50Series; }
-    QLineSeries* p99Series() const { return m_p99Series; }
-    QChartView* throughputView() const { return m_throughputView; }
-    QChartView* latencyView() const { return m_latencyView; }
-
-    // Copies the series into the charts now (the timer does this while live).
+    // Copies the recording into the charts now (the timer does this while live).
     void refresh();
+
+    TimeSeriesChart* throughputChart() const { return m_throughput; }
+    TimeSeriesChart* latencyChart() const { return m_latency; }
+    TimeSeriesChart* errorsChart() const { return m_errors; }
+    TimeSeriesChart* costChart() const { return m_cost; }
+    HistogramChart* histogramChart() const { return m_histogram; }
+    QLineSeries* messagesSeries() const;
+    QLineSeries* p50Series() const;
+    QLineSeries* syncErrorsSeries() const;
+    int refreshCount() const { return m_refreshes; }
 
 signals:
     void refreshed();
 
-private:
-    RunSpec m_spec;
-    LiveSeries m_messages;
-    LiveSeries m_bytes;
-    LiveSeries m_p50;
-    LiveSeries m_p99;
-    bool m_dirty = false;
-    QTimer m_timer;
+protected:
+    void changeEvent(QEvent* event) override;
 
-    QChartView* m_throughputView = nullptr;
-    QChartView* m_latencyView = nullptr;
-    QLineSeries* m_messagesSeries = nullptr;
-    QLineSeries* m_bytesSeries = nullptr;
-    QLineSeries* m_p50Series = nullptr;
-    QLineSeries* m_p99Series = nullptr;
-    QValueAxis* m_throughputTime = nullptr;
-    QValueAxis* m_messagesAxis = nullptr;
-    QValueAxis* m_bytesAxis = nullptr;
-    QValueAxis* m_latencyTime = nullptr;
-    QValueAxis* m_latencyAxis = nullptr;
+private:
+    RunRecording m_recording;
+    QList<RunRecording> m_overlays;
+    bool m_dirty = false;
+    int m_refreshes = 0;
+    QTimer m_timer;
+    TimeSeriesChart* m_throughput = nullptr;
+    TimeSeriesChart* m_latency = nullptr;
+    TimeSeriesChart* m_errors = nullptr;
+    TimeSeriesChart* m_cost = nullptr;
+    HistogramChart* m_histogram = nullptr;
 };
 
 } // namespace ipcpg

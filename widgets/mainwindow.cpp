@@ -1,22 +1,77 @@
 #include "mainwindow.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
+#include <QCloseEvent>
 #include <QDockWidget>
+#include <QFileDialog>
+#include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QKeySequence>
 #include <QLabel>
+#include <QListView>
 #include <QMenuBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QSplitter>
 #include <QStatusBar>
+#include <QStyle>
+#include <QStyleFactory>
+#include <QTabWidget>
 #include <QTableView>
+#include <QVBoxLayout>
+#include <nlohmann/json.hpp>
 
+#include "aboutdialog.h"
+#include "claimsview.h"
+#include "compareview.h"
+#include "exporter.h"
 #include "livechartsview.h"
 #include "qtconversions.h"
 #include "resultsmodel.h"
 #include "runcontroller.h"
 #include "runsetuppanel.h"
+#include "savedrunsmodel.h"
+#include "sweepresultsmodel.h"
 
 namespace ipcpg {
+
+namespace {
+
+QPalette darkPalette()
+{
+    QPalette palette;
+    palette.setColor(QPalette::Window, QColor(0x2b, 0x2d, 0x31));
+    palette.setColor(QPalette::WindowText, QColor(0xe6, 0xe6, 0xe6));
+    palette.setColor(QPalette::Base, QColor(0x1f, 0x21, 0x24));
+    palette.setColor(QPalette::AlternateBase, QColor(0x2b, 0x2d, 0x31));
+    palette.setColor(QPalette::ToolTipBase, QColor(0x1f, 0x21, 0x24));
+    palette.setColor(QPalette::ToolTipText, QColor(0xe6, 0xe6, 0xe6));
+    palette.setColor(QPalette::Text, QColor(0xe6, 0xe6, 0xe6));
+    palette.setColor(QPalette::Button, QColor(0x35, 0x37, 0x3c));
+    palette.setColor(QPalette::ButtonText, QColor(0xe6, 0xe6, 0xe6));
+    palette.setColor(QPalette::Highlight, QColor(0x4e, 0x79, 0xa7));
+    palette.setColor(QPalette::HighlightedText, Qt::white);
+    palette.setColor(QPalette::Mid, QColor(0x50, 0x52, 0x57));
+    palette.setColor(QPalette::PlaceholderText, QColor(0x9a, 0x9a, 0x9a));
+    palette.setColor(QPalette::Disabled, QPalette::Text, QColor(0x80, 0x80, 0x80));
+    palette.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x80, 0x80, 0x80));
+    palette.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x80, 0x80, 0x80));
+    return palette;
+}
+
+RunSpec specFromJson(const QString& text, const RunSpec& fallback)
+{
+    try {
+        return nlohmann::json::parse(text.toStdString()).get<RunSpec>();
+    } catch (const std::exception&) {
+        return fallback;
+    }
+}
+
+} // namespace
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
@@ -24,9 +79,44 @@ MainWindow::MainWindow(QWidget* parent)
     , m_setup(new RunSetupPanel)
     , m_charts(new LiveChartsView)
     , m_results(new ResultsModel(this))
+    , m_saved(new SavedRunsModel(this))
+    , m_compare(new CompareView)
+    , m_claims(new ClaimsView)
 {
     setWindowTitle(tr("IPC Playground"));
-    setCentralWidget(m_charts);
+    setWindowIcon(QIcon(QStringLiteral(":/icons/ipc-playground.svg")));
+
+    // Live tab: an error banner, the charts, the run's final numbers.
+    m_errorBanner = new QLabel;
+    m_errorBanner->setWordWrap(true);
+    m_errorBanner->setStyleSheet(QStringLiteral("QLabel { background: #c62828; color: white; padding: 6px; }"));
+    m_errorBanner->hide();
+    m_resultsView = new QTableView;
+    m_resultsView->setModel(m_results);
+    m_resultsView->horizontalHeader()->setStretchLastSection(true);
+    m_resultsView->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_resultsView->verticalHeader()->hide();
+    m_resultsView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_resultsView->setToolTip(tr("The run's final numbers; hover a row for what it means"));
+    auto* liveSplitter = new QSplitter(Qt::Horizontal);
+    liveSplitter->addWidget(m_charts);
+    liveSplitter->addWidget(m_resultsView);
+    liveSplitter->setStretchFactor(0, 4);
+    liveSplitter->setStretchFactor(1, 1);
+    m_liveTab = new QWidget;
+    auto* liveLayout = new QVBoxLayout(m_liveTab);
+    liveLayout->setContentsMargins(4, 4, 4, 4);
+    liveLayout->addWidget(m_errorBanner);
+    liveLayout->addWidget(liveSplitter, 1);
+
+    m_tabs = new QTabWidget;
+    m_tabs->addTab(m_liveTab, tr("&Live"));
+    m_tabs->addTab(m_compare, tr("&Compare"));
+    m_tabs->addTab(m_claims, tr("What the &article says"));
+    m_tabs->setTabToolTip(0, tr("The run going on now, charted live (Ctrl+1)"));
+    m_tabs->setTabToolTip(1, tr("Several mechanisms, sizes and placements side by side (Ctrl+2)"));
+    m_tabs->setTabToolTip(2, tr("The article's claims, tested on this machine"));
+    setCentralWidget(m_tabs);
 
     auto* setupDock = new QDockWidget(tr("Run set-up"), this);
     setupDock->setObjectName(QStringLiteral("setupDock"));
@@ -34,35 +124,35 @@ MainWindow::MainWindow(QWidget* parent)
     setupDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
     addDockWidget(Qt::LeftDockWidgetArea, setupDock);
 
-    m_resultsView = new QTableView;
-    m_resultsView->setModel(m_results);
-    m_resultsView->horizontalHeader()->setStretchLastSection(true);
-    m_resultsView->verticalHeader()->hide();
-    m_resultsView->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_resultsView->setWordWrap(true);
-    auto* resultsDock = new QDockWidget(tr("Results"), this);
-    resultsDock->setObjectName(QStringLiteral("resultsDock"));
-    resultsDock->setWidget(m_resultsView);
-    resultsDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
-    addDockWidget(Qt::RightDockWidgetArea, resultsDock);
-
-    auto* runMenu = menuBar()->addMenu(tr("&Run"));
-    auto* startAction = runMenu->addAction(tr("&Start / Stop"));
-    startAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
-    connect(startAction, &QAction::triggered, this, [this] {
-        if (m_controller->isRunning())
-            stopRun();
-        else
-            startRun();
-    });
-    runMenu->addSeparator();
-    auto* quitAction = runMenu->addAction(tr("&Quit"));
-    quitAction->setShortcut(QKeySequence::Quit);
-    connect(quitAction, &QAction::triggered, this, &QWidget::close);
+    auto* savedPanel = new QWidget;
+    auto* savedLayout = new QVBoxLayout(savedPanel);
+    savedLayout->setContentsMargins(4, 4, 4, 4);
+    m_savedView = new QListView;
+    m_savedView->setModel(m_saved);
+    m_savedView->setToolTip(tr("Runs you kept. Ticked ones are drawn as dashed lines on the live charts; "
+                               "double-click a name to rename it."));
+    auto* keep = new QPushButton(tr("&Keep last run"));
+    keep->setToolTip(tr("Keep the last finished run under a name (Ctrl+K)"));
+    auto* remove = new QPushButton(tr("Remove"));
+    remove->setToolTip(tr("Forget the selected saved run"));
+    auto* savedButtons = new QHBoxLayout;
+    savedButtons->addWidget(keep);
+    savedButtons->addWidget(remove);
+    savedLayout->addWidget(m_savedView);
+    savedLayout->addLayout(savedButtons);
+    auto* savedDock = new QDockWidget(tr("Saved runs"), this);
+    savedDock->setObjectName(QStringLiteral("savedDock"));
+    savedDock->setWidget(savedPanel);
+    savedDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    addDockWidget(Qt::LeftDockWidgetArea, savedDock);
+    connect(keep, &QPushButton::clicked, this, [this] { keepLastRun(); });
+    connect(remove, &QPushButton::clicked, this, [this] { m_saved->remove(m_savedView->currentIndex().row()); });
+    connect(m_saved, &SavedRunsModel::overlaysChanged, this, [this] { m_charts->setOverlays(m_saved->overlaid()); });
 
     m_liveStatus = new QLabel;
     statusBar()->addPermanentWidget(m_liveStatus);
-    statusBar()->showMessage(tr("Pick a mechanism and press Start."));
+    statusBar()->showMessage(tr("Pick a mechanism and press Start (Ctrl+R)."));
+    createMenus();
 
     connect(m_setup, &RunSetupPanel::startRequested, this, [this] { startRun(); });
     connect(m_setup, &RunSetupPanel::stopRequested, this, &MainWindow::stopRun);
@@ -79,24 +169,92 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_controller, &RunController::finished, this, &MainWindow::onFinished);
     connect(m_controller, &RunController::failed, this, &MainWindow::onFailed);
     connect(m_controller, &RunController::stateChanged, this, &MainWindow::onStateChanged);
-    resize(1280, 800);
+    resize(1440, 900);
 }
 
 MainWindow::~MainWindow() = default;
 
+void MainWindow::createMenus()
+{
+    auto* file = menuBar()->addMenu(tr("&File"));
+    const struct {
+        QString text;
+        QKeySequence keys;
+        ExportKind kind;
+    } exports[] = {
+        { tr("Export chart as &PNG…"), QKeySequence(Qt::CTRL | Qt::Key_E), ExportKind::Png },
+        { tr("Export chart as &SVG…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), ExportKind::Svg },
+        { tr("Export data as &CSV…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), ExportKind::Csv },
+        { tr("Export data as &JSON…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_J), ExportKind::Json },
+    };
+    for (const auto& entry : exports) {
+        QAction* action = file->addAction(entry.text);
+        action->setShortcut(entry.keys);
+        const ExportKind kind = entry.kind;
+        connect(action, &QAction::triggered, this, [this, kind] { exportWithDialog(kind); });
+    }
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"));
+    quit->setShortcut(QKeySequence::Quit);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+
+    auto* run = menuBar()->addMenu(tr("&Run"));
+    QAction* startStop = run->addAction(tr("&Start / Stop"));
+    startStop->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    connect(startStop, &QAction::triggered, this, [this] {
+        if (m_controller->isRunning())
+            stopRun();
+        else
+            startRun();
+    });
+    QAction* keep = run->addAction(tr("&Keep last run…"));
+    keep->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
+    connect(keep, &QAction::triggered, this, [this] { keepLastRun(); });
+
+    auto* view = menuBar()->addMenu(tr("&View"));
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        QAction* action = view->addAction(m_tabs->tabText(i).remove(QLatin1Char('&')));
+        action->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
+        connect(action, &QAction::triggered, this, [this, i] { m_tabs->setCurrentIndex(i); });
+    }
+    view->addSeparator();
+    auto* themes = new QActionGroup(this);
+    const struct {
+        QString text;
+        Theme theme;
+    } themeEntries[] = { { tr("&System colours"), Theme::System }, { tr("&Light"), Theme::Light }, { tr("&Dark"), Theme::Dark } };
+    for (const auto& entry : themeEntries) {
+        QAction* action = view->addAction(entry.text);
+        action->setCheckable(true);
+        action->setChecked(entry.theme == Theme::System);
+        action->setActionGroup(themes);
+        const Theme theme = entry.theme;
+        connect(action, &QAction::triggered, this, [this, theme] { setTheme(theme); });
+    }
+
+    auto* help = menuBar()->addMenu(tr("&Help"));
+    QAction* about = help->addAction(tr("&About IPC Playground"));
+    about->setShortcut(QKeySequence::HelpContents);
+    connect(about, &QAction::triggered, this, [this] { AboutDialog(this).exec(); });
+}
+
 bool MainWindow::startRun()
 {
     if (!m_setup->problem().isEmpty()) {
-        statusBar()->showMessage(m_setup->problem());
+        showError(m_setup->problem());
         return false;
     }
     const RunSpec spec = m_setup->spec();
+    m_errorBanner->hide();
     m_charts->reset(spec);
+    m_charts->setOverlays(m_saved->overlaid());
     m_results->clear();
     if (!m_controller->start(spec))
         return false;
     m_charts->setLive(true);
+    m_tabs->setCurrentWidget(m_liveTab);
     statusBar()->showMessage(tr("Starting %1…").arg(toQString(spec.mechanism)));
+    saveSettings();
     return true;
 }
 
@@ -104,6 +262,24 @@ void MainWindow::stopRun()
 {
     m_controller->stop();
     statusBar()->showMessage(tr("Stopping…"));
+}
+
+bool MainWindow::keepLastRun(const QString& name)
+{
+    if (!m_charts->recording().result()) {
+        statusBar()->showMessage(tr("There is no finished run to keep yet."));
+        return false;
+    }
+    QString chosen = name;
+    if (chosen.isEmpty()) {
+        bool ok = false;
+        chosen = QInputDialog::getText(this, tr("Keep run"), tr("Name:"), QLineEdit::Normal, m_charts->recording().describe(), &ok);
+        if (!ok || chosen.trimmed().isEmpty())
+            return false;
+    }
+    m_saved->add(m_charts->recording(), chosen.trimmed());
+    statusBar()->showMessage(tr("Kept \"%1\"; it is overlaid on the next runs.").arg(chosen.trimmed()));
+    return true;
 }
 
 void MainWindow::onStarted()
@@ -116,7 +292,9 @@ void MainWindow::onStarted()
 void MainWindow::onFinished(const RunResult& result)
 {
     m_charts->setLive(false);
-    m_charts->refresh();
+    RunRecording recording = m_charts->recording();
+    recording.setResult(result);
+    m_charts->setRecording(recording);
     m_results->setResult(result);
     if (!result.partial)
         statusBar()->showMessage(tr("Done: %1 messages, p50 %2").arg(result.messages).arg(formatNanosecondsQ(result.latencyNs.p50)));
@@ -128,8 +306,15 @@ void MainWindow::onFinished(const RunResult& result)
 void MainWindow::onFailed(const QString& reason)
 {
     m_charts->setLive(false);
-    statusBar()->showMessage(tr("Run failed: %1").arg(reason));
+    showError(tr("Run failed: %1").arg(reason));
     emit runFailed(reason);
+}
+
+void MainWindow::showError(const QString& message)
+{
+    m_errorBanner->setText(message);
+    m_errorBanner->show();
+    statusBar()->showMessage(message);
 }
 
 void MainWindow::onStateChanged()
@@ -138,6 +323,111 @@ void MainWindow::onStateChanged()
     m_setup->setRunning(running);
     if (!running)
         m_liveStatus->clear();
+}
+
+bool MainWindow::exportCurrent(ExportKind kind, const QString& path)
+{
+    QString error;
+    bool ok = false;
+    QWidget* current = m_tabs->currentWidget();
+    const bool live = current == m_liveTab;
+    const bool compare = current == m_compare;
+    QWidget* chart = live ? static_cast<QWidget*>(m_charts) : compare ? m_compare->chartWidget() : current;
+    const QString title = m_tabs->tabText(m_tabs->currentIndex()).remove(QLatin1Char('&'));
+    switch (kind) {
+    case ExportKind::Png:
+        ok = exporting::writePng(chart, path, &error);
+        break;
+    case ExportKind::Svg:
+        ok = exporting::writeSvg(chart, path, tr("IPC Playground: %1").arg(title), &error);
+        break;
+    case ExportKind::Json:
+    case ExportKind::Csv:
+        if (live) {
+            const auto& result = m_charts->recording().result();
+            if (!result)
+                error = tr("There is no finished run to export yet.");
+            else if (kind == ExportKind::Json)
+                ok = exporting::writeRunJson(m_charts->recording(), path, &error);
+            else
+                ok = exporting::writeRunCsv(*result, path, &error);
+        } else if (compare) {
+            const QList<RunResult>& results = m_compare->resultsModel()->results();
+            ok = kind == ExportKind::Json ? exporting::writeResultsJson(results, path, &error)
+                                          : exporting::writeResultsCsv(results, path, &error);
+        } else if (current == m_claims && kind == ExportKind::Json) {
+            ok = exporting::writeBytes(m_claims->verdictsJson(), path, &error);
+        } else {
+            error = tr("This view has no data to export as %1.").arg(kind == ExportKind::Json ? QStringLiteral("JSON") : QStringLiteral("CSV"));
+        }
+        break;
+    }
+    if (ok)
+        statusBar()->showMessage(tr("Exported %1").arg(path));
+    else
+        showError(error);
+    return ok;
+}
+
+void MainWindow::exportWithDialog(ExportKind kind)
+{
+    static const char* const filters[] = { "PNG image (*.png)", "SVG image (*.svg)", "CSV table (*.csv)", "JSON (*.json)" };
+    static const char* const suffixes[] = { "png", "svg", "csv", "json" };
+    const auto index = static_cast<std::size_t>(kind);
+    QString path = QFileDialog::getSaveFileName(this, tr("Export"), QStringLiteral("ipc-playground.%1").arg(QLatin1String(suffixes[index])),
+        tr(filters[index]));
+    if (path.isEmpty())
+        return;
+    if (!path.contains(QLatin1Char('.')))
+        path += QLatin1Char('.') + QLatin1String(suffixes[index]);
+    exportCurrent(kind, path);
+}
+
+void MainWindow::setTheme(Theme theme)
+{
+    m_theme = theme;
+    static const QPalette systemPalette = QApplication::palette();
+    switch (theme) {
+    case Theme::System:
+        QApplication::setPalette(systemPalette);
+        break;
+    case Theme::Light:
+        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+        QApplication::setPalette(QApplication::style()->standardPalette());
+        break;
+    case Theme::Dark:
+        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+        QApplication::setPalette(darkPalette());
+        break;
+    }
+    QSettings().setValue(QStringLiteral("theme"), static_cast<int>(theme));
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("setup"), QString::fromStdString(nlohmann::json(m_setup->spec()).dump()));
+    settings.setValue(QStringLiteral("geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("windowState"), saveState());
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings settings;
+    if (settings.contains(QStringLiteral("setup")))
+        m_setup->setSpec(specFromJson(settings.value(QStringLiteral("setup")).toString(), m_setup->spec()));
+    restoreGeometry(settings.value(QStringLiteral("geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("windowState")).toByteArray());
+    const int theme = settings.value(QStringLiteral("theme"), 0).toInt();
+    if (theme > 0 && theme <= static_cast<int>(Theme::Dark))
+        setTheme(static_cast<Theme>(theme));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    saveSettings();
+    // The controller's destructor kills a running worker; its sides die with it.
+    QMainWindow::closeEvent(event);
 }
 
 } // namespace ipcpg

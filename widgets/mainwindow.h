@@ -5,21 +5,30 @@
 #include "ipcpg/runresult.h"
 
 class QLabel;
+class QListView;
+class QTabWidget;
 class QTableView;
 
 namespace ipcpg {
 
+class ClaimsView;
+class CompareView;
 class LiveChartsView;
 class ResultsModel;
 class RunController;
 class RunSetupPanel;
+class SavedRunsModel;
 
-// The playground's main window: set-up on the left, live charts in the middle, the run's final
-// numbers on the right, state and errors in the status bar.
+// The playground's main window. Tabs: Live (the run going on now), Compare (sweeps), Race lab
+// and Claims. The set-up and the saved runs sit on the left; the status bar carries state and
+// errors. The set-up and the window geometry are remembered between sessions.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 
 public:
+    enum class ExportKind { Png, Svg, Csv, Json };
+    enum class Theme { System, Light, Dark };
+
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
@@ -27,27 +36,53 @@ public:
     RunSetupPanel* setupPanel() const { return m_setup; }
     LiveChartsView* charts() const { return m_charts; }
     ResultsModel* results() const { return m_results; }
+    SavedRunsModel* savedRuns() const { return m_saved; }
+    CompareView* compareView() const { return m_compare; }
+    ClaimsView* claimsView() const { return m_claims; }
+    QTabWidget* tabs() const { return m_tabs; }
 
     // Starts a run with the panel's current set-up; returns false when it is refused.
     bool startRun();
     void stopRun();
+    // Keeps the last finished run under a name, for overlaying.
+    bool keepLastRun(const QString& name = {});
+    // Writes what the current tab shows; returns false and shows why when it cannot.
+    bool exportCurrent(ExportKind kind, const QString& path);
+    void setTheme(Theme theme);
+    // Restores the set-up and the window geometry from QSettings.
+    void restoreSettings();
 
 signals:
     void runFinished(const ipcpg::RunResult& result);
     void runFailed(const QString& reason);
 
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
 private:
+    void createMenus();
+    void exportWithDialog(ExportKind kind);
     void onStarted();
     void onFinished(const RunResult& result);
     void onFailed(const QString& reason);
     void onStateChanged();
+    void showError(const QString& message);
+    void saveSettings() const;
 
     RunController* m_controller = nullptr;
     RunSetupPanel* m_setup = nullptr;
     LiveChartsView* m_charts = nullptr;
     ResultsModel* m_results = nullptr;
+    SavedRunsModel* m_saved = nullptr;
+    CompareView* m_compare = nullptr;
+    ClaimsView* m_claims = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    QWidget* m_liveTab = nullptr;
     QTableView* m_resultsView = nullptr;
+    QListView* m_savedView = nullptr;
+    QLabel* m_errorBanner = nullptr;
     QLabel* m_liveStatus = nullptr;
+    Theme m_theme = Theme::System;
 };
 
 } // namespace ipcpg

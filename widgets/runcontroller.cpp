@@ -55,9 +55,8 @@ bool RunController::start(const RunSpec& requested)
     m_process->setProgram(workerPath);
     m_process->setArguments({ QStringLiteral("--run"), toQString(nlohmann::json(spec).dump()), QStringLiteral("--parent-pid"),
         QString::number(QCoreApplication::applicationPid()) });
-    // stderr carries the same messages as the control channel; keep it out of the way.
-    m_process->setProcessChannelMode(QProcess::SeparateChannels);
-    m_process->setStandardErrorFile(QProcess::nullDevice());
+    // The worker's stderr repeats its error messages for people at a terminal: pass it through.
+    m_process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
     connect(m_process, &QProcess::readyReadStandardOutput, this, &RunController::readOutput);
     connect(m_process, &QProcess::finished, this, &RunController::onProcessFinished);
     connect(m_process, &QProcess::errorOccurred, this, &RunController::onProcessError);

@@ -7,12 +7,15 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QTextBrowser>
+#include <QSpinBox>
 #include <QStandardItemModel>
 #include <QVBoxLayout>
 
 #include "ipcpg/error.h"
 #include "ipcpg/mechanismregistry.h"
 #include "ipcpg/units.h"
+#include "mechanismtexts.h"
 #include "qtconversions.h"
 
 namespace ipcpg {
@@ -36,10 +39,6 @@ RunSetupPanel::RunSetupPanel(QWidget* parent)
     m_mechanism->setToolTip(tr("The interprocess-communication mechanism to measure"));
     form->addRow(tr("&Mechanism"), m_mechanism);
 
-    m_description = new QLabel;
-    m_description->setWordWrap(true);
-    m_description->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    form->addRow(m_description);
 
     m_optionsForm = new QFormLayout;
     form->addRow(m_optionsForm);
@@ -63,6 +62,11 @@ RunSetupPanel::RunSetupPanel(QWidget* parent)
                           "Stream: one side sends as fast as it can, latency is one-way."));
     form->addRow(tr("M&ode"), m_mode);
 
+    m_limit = new QComboBox;
+    m_limit->addItem(tr("Duration"), QStringLiteral("duration"));
+    m_limit->addItem(tr("Message count"), QStringLiteral("messages"));
+    m_limit->setToolTip(tr("End the run after a time or after a number of messages"));
+    form->addRow(tr("&Run for"), m_limit);
     m_duration = new QDoubleSpinBox;
     m_duration->setRange(0.1, 3600.0);
     m_duration->setDecimals(1);
@@ -71,6 +75,23 @@ RunSetupPanel::RunSetupPanel(QWidget* parent)
     m_duration->setSuffix(tr(" s"));
     m_duration->setToolTip(tr("How long to measure, after a short warm-up"));
     form->addRow(tr("&Duration"), m_duration);
+    m_messages = new QSpinBox;
+    m_messages->setRange(1, 2'000'000'000);
+    m_messages->setValue(100000);
+    m_messages->setGroupSeparatorShown(true);
+    m_messages->setToolTip(tr("How many messages to measure, after a short warm-up"));
+    form->addRow(tr("Me&ssages"), m_messages);
+    m_workers = new QSpinBox;
+    m_workers->setRange(1, static_cast<int>(RunSpec::kMaxWorkers));
+    m_workers->setToolTip(tr("Independent sender/receiver pairs running at once; each pair has its own channel"));
+    form->addRow(tr("&Workers (pairs)"), m_workers);
+    const auto showLimit = [this, form] {
+        const bool byCount = m_limit->currentData().toString() == QStringLiteral("messages");
+        form->setRowVisible(m_duration, !byCount);
+        form->setRowVisible(m_messages, byCount);
+    };
+    connect(m_limit, &QComboBox::currentIndexChanged, this, showLimit);
+    showLimit();
 
     m_placement = new QComboBox;
     m_placement->addItem(tr("Unpinned"), QStringLiteral("unpinned"));
@@ -83,7 +104,13 @@ RunSetupPanel::RunSetupPanel(QWidget* parent)
     m_start = new QPushButton(tr("&Start"));
     m_start->setToolTip(tr("Start the run (Ctrl+R); while running, stop it"));
     layout->addWidget(m_start);
-    layout->addStretch();
+    // What the mechanism is, its strengths, costs and limits: read while choosing.
+    m_description = new QTextBrowser;
+    m_description->setOpenExternalLinks(false);
+    m_description->setMinimumHeight(120);
+    m_description->setFocusPolicy(Qt::ClickFocus);
+    m_description->setToolTip(tr("About the selected mechanism"));
+    layout->addWidget(m_description, 1);
 
     connect(m_mechanism, &QComboBox::currentIndexChanged, this, &RunSetupPanel::mechanismChanged);
     connect(m_size, &QComboBox::currentTextChanged, this, &RunSetupPanel::validate);
@@ -103,7 +130,11 @@ void RunSetupPanel::mechanismChanged()
     if (!mechanism)
         return;
     const MechanismInfo& info = mechanism->info();
-    m_description->setText(toQString(info.summary));
+    const QString text = mechanismText(toQString(info.id));
+    if (text.isEmpty())
+        m_description->setPlainText(toQString(info.title) + QStringLiteral("\n\n") + toQString(info.summary));
+    else
+        m_description->setMarkdown(text);
     const QString previousMode = m_mode->currentData().toString();
     m_mode->blockSignals(true);
     m_mode->clear();
@@ -145,6 +176,11 @@ RunSpec RunSetupPanel::spec() const
     else
         spec.messageSize = parseByteCount(m_size->currentText().toStdString()).value_or(0);
     spec.durationS = m_duration->value();
+    if (m_limit->currentData().toString() == QStringLiteral("messages")) {
+        spec.messages = static_cast<std::uint64_t>(m_messages->value());
+        spec.durationS = RunSpec::kMaxDurationS;
+    }
+    spec.workers = static_cast<unsigned>(m_workers->value());
     spec.placement = parsePlacement(m_placement->currentData().toString().toStdString()).value_or(Placement::Unpinned);
     for (auto it = m_optionBoxes.cbegin(); it != m_optionBoxes.cend(); ++it)
         spec.options[it.key().toStdString()] = it.value()->currentData().toString().toStdString();
@@ -164,7 +200,14 @@ void RunSetupPanel::setSpec(const RunSpec& spec)
         m_size->setCurrentIndex(preset);
     else
         m_size->setEditText(QString::number(spec.messageSize));
-    m_duration->setValue(spec.durationS);
+    if (spec.messages > 0) {
+        m_limit->setCurrentIndex(m_limit->findData(QStringLiteral("messages")));
+        m_messages->setValue(static_cast<int>(std::min<std::uint64_t>(spec.messages, 2'000'000'000)));
+    } else {
+        m_limit->setCurrentIndex(m_limit->findData(QStringLiteral("duration")));
+        m_duration->setValue(spec.durationS);
+    }
+    m_workers->setValue(static_cast<int>(spec.workers));
     const int placement = m_placement->findData(toQString(toString(spec.placement)));
     if (placement >= 0)
         m_placement->setCurrentIndex(placement);
@@ -217,11 +260,18 @@ void RunSetupPanel::setRunning(bool running)
 {
     m_running = running;
     m_start->setText(running ? tr("&Stop") : tr("&Start"));
-    for (QWidget* control : std::initializer_list<QWidget*> { m_mechanism, m_size, m_mode, m_duration, m_placement })
+    for (QWidget* control :
+        std::initializer_list<QWidget*> { m_mechanism, m_size, m_mode, m_limit, m_duration, m_messages, m_workers, m_placement })
         control->setEnabled(!running);
     for (QComboBox* box : m_optionBoxes)
         box->setEnabled(!running);
     validate();
 }
+
+} // namespace ipcpg
+
+namespace ipcpg {
+
+QString RunSetupPanel::descriptionText() const { return m_description->toPlainText(); }
 
 } // namespace ipcpg

@@ -7,8 +7,10 @@
 
 class QComboBox;
 class QDoubleSpinBox;
+class QSpinBox;
 class QFormLayout;
 class QLabel;
+class QTextBrowser;
 class QPushButton;
 
 namespace ipcpg {
@@ -32,7 +34,9 @@ public:
     QComboBox* mechanismBox() const { return m_mechanism; }
     QComboBox* sizeBox() const { return m_size; }
     QComboBox* modeBox() const { return m_mode; }
+    QDoubleSpinBox* durationBox() const { return m_duration; }
     QPushButton* startButton() const { return m_start; }
+    QString descriptionText() const;
 
 signals:
     void startRequested(const ipcpg::RunSpec& spec);
@@ -44,13 +48,16 @@ private:
     void validate();
 
     QComboBox* m_mechanism = nullptr;
-    QLabel* m_description = nullptr;
+    QTextBrowser* m_description = nullptr;
     QFormLayout* m_optionsForm = nullptr;
     QMap<QString, QComboBox*> m_optionBoxes;
     QComboBox* m_size = nullptr;
     QLabel* m_sizeProblem = nullptr;
     QComboBox* m_mode = nullptr;
+    QComboBox* m_limit = nullptr;
     QDoubleSpinBox* m_duration = nullptr;
+    QSpinBox* m_messages = nullptr;
+    QSpinBox* m_workers = nullptr;
     QComboBox* m_placement = nullptr;
     QPushButton* m_start = nullptr;
     bool m_running = false;

@@ -1,0 +1,106 @@
+// The scripted run of DESIGN.md, headless: ipc-playground runs, exports PNG, SVG, CSV and JSON and
+// quits; every file must parse and hold the run's numbers.
+#include <QFile>
+#include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QXmlStreamReader>
+
+#include "testenvironment.h"
+
+class TestGuiExport : public QObject {
+    Q_OBJECT
+
+    ipcpg::test::PrivateRuntimeDir m_runtime;
+    QTemporaryDir m_out;
+
+    int runGui(const QStringList& arguments, QByteArray* err = nullptr)
+    {
+        QProcess gui;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        environment.insert(QStringLiteral("XDG_CONFIG_HOME"), m_out.path() + QStringLiteral("/config"));
+        gui.setProcessEnvironment(environment);
+        gui.start(qEnvironmentVariable("IPCPG_GUI"), arguments);
+        if (!gui.waitForFinished(90000)) {
+            gui.kill();
+            gui.waitForFinished();
+            return -1;
+        }
+        if (err)
+            *err = gui.readAllStandardError();
+        return gui.exitStatus() == QProcess::NormalExit ? gui.exitCode() : -1;
+    }
+
+private slots:
+    void scriptedRunExportsEverything()
+    {
+        const QString png = m_out.filePath(QStringLiteral("c.png"));
+        const QString svg = m_out.filePath(QStringLiteral("c.svg"));
+        const QString csv = m_out.filePath(QStringLiteral("c.csv"));
+        const QString json = m_out.filePath(QStringLiteral("c.json"));
+        QByteArray err;
+        const int code = runGui({ QStringLiteral("--mechanism"), QStringLiteral("pipe"), QStringLiteral("--size"), QStringLiteral("4096"), QStringLiteral("--mode"), QStringLiteral("stream"), QStringLiteral("--duration"), QStringLiteral("1"), QStringLiteral("--start"),
+                                    QStringLiteral("--export-png"), png, QStringLiteral("--export-svg"), svg, QStringLiteral("--export-csv"), csv, QStringLiteral("--export-json"), json,
+                                    QStringLiteral("--quit-when-done") },
+            &err);
+        QVERIFY2(code == 0, err.constData());
+
+        QFile jsonFile(json);
+        QVERIFY(jsonFile.open(QIODevice::ReadOnly));
+        const QJsonObject run = QJsonDocument::fromJson(jsonFile.readAll()).object();
+        QCOMPARE(run[QLatin1String("mechanism")].toString(), QStringLiteral("pipe"));
+        QCOMPARE(run[QLatin1String("mode")].toString(), QStringLiteral("stream"));
+        QCOMPARE(run[QLatin1String("message_size")].toInteger(), 4096);
+        const qint64 messages = run[QLatin1String("messages")].toInteger();
+        QVERIFY(messages > 0);
+        QCOMPARE(run[QLatin1String("integrity_errors")].toInteger(), 0);
+        QVERIFY(run[QLatin1String("latency_ns")].toObject()[QLatin1String("p50")].toDouble() > 0);
+        QVERIFY(!run[QLatin1String("series")].toObject()[QLatin1String("msgs_per_s")].toArray().isEmpty());
+
+        QFile csvFile(csv);
+        QVERIFY(csvFile.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = csvFile.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), 2);
+        const QList<QByteArray> header = lines[0].split(',');
+        const QList<QByteArray> row = lines[1].split(',');
+        QCOMPARE(header.size(), row.size());
+        QCOMPARE(row.at(header.indexOf("messages")).toLongLong(), messages);
+        QCOMPARE(row.at(header.indexOf("mechanism")), QByteArray("pipe"));
+
+        QImage image;
+        QVERIFY(image.load(png));
+        QVERIFY(image.width() >= 1200 && image.height() >= 800); // drawn at twice the window's scale
+
+        QFile svgFile(svg);
+        QVERIFY(svgFile.open(QIODevice::ReadOnly));
+        const QByteArray svgText = svgFile.readAll();
+        QXmlStreamReader xml(svgText);
+        bool sawSvg = false;
+        while (!xml.atEnd()) {
+            if (xml.readNext() == QXmlStreamReader::StartElement && xml.name() == QLatin1String("svg"))
+                sawSvg = true;
+        }
+        QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+        QVERIFY(sawSvg);
+        QVERIFY(svgText.contains("Throughput")); // chart text is text, not pixels
+    }
+
+    void badArgumentsAreRefused()
+    {
+        QByteArray err;
+        QCOMPARE(runGui({ QStringLiteral("--mechanism"), QStringLiteral("pigeon"), QStringLiteral("--quit-when-done") }, &err), 2);
+        QVERIFY(err.contains("pigeon"));
+        QCOMPARE(runGui({ QStringLiteral("--mechanism"), QStringLiteral("pipe"), QStringLiteral("--size"), QStringLiteral("1T"), QStringLiteral("--quit-when-done") }, &err), 2);
+        QVERIFY(err.contains("1T"));
+        QCOMPARE(runGui({ QStringLiteral("--mechanism"), QStringLiteral("pipe"), QStringLiteral("--duration"), QStringLiteral("-1"), QStringLiteral("--quit-when-done") }, &err), 2);
+        QVERIFY(err.contains("-1"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestGuiExport)
+#include "tst_guiexport.moc"

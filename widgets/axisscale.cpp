@@ -1,0 +1,71 @@
+#include "axisscale.h"
+
+#include <QCoreApplication>
+#include <cmath>
+
+namespace ipcpg {
+
+double AxisScale::niceStep(double range, int ticks)
+{
+    if (!(range > 0))
+        return 1;
+    const double rough = range / ticks;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(rough)));
+    for (double factor : { 1.0, 2.0, 5.0 }) {
+        if (factor * magnitude >= rough)
+            return factor * magnitude;
+    }
+    return 10 * magnitude;
+}
+
+AxisScale AxisScale::forMaximum(Quantity quantity, double max)
+{
+    AxisScale scale;
+    switch (quantity) {
+    case Quantity::Nanoseconds:
+        if (max >= 2e9) {
+            scale.divisor = 1e9;
+            scale.unit = QStringLiteral("s");
+        } else if (max >= 2e6) {
+            scale.divisor = 1e6;
+            scale.unit = QStringLiteral("ms");
+        } else if (max >= 2e3) {
+            scale.divisor = 1e3;
+            scale.unit = QStringLiteral("µs");
+        } else {
+            scale.unit = QStringLiteral("ns");
+        }
+        break;
+    case Quantity::BytesPerSecond: {
+        static const char* const names[] = { "B/s", "KiB/s", "MiB/s", "GiB/s" };
+        int unit = 0;
+        while (unit < 3 && max >= 2.0 * std::pow(1024.0, unit + 1))
+            ++unit;
+        scale.divisor = std::pow(1024.0, unit);
+        scale.unit = QString::fromLatin1(names[unit]);
+        break;
+    }
+    case Quantity::PerSecond:
+        if (max >= 2e6) {
+            scale.divisor = 1e6;
+            scale.unit = QStringLiteral("M/s");
+        } else if (max >= 2e3) {
+            scale.divisor = 1e3;
+            scale.unit = QStringLiteral("k/s");
+        } else {
+            scale.unit = QStringLiteral("/s");
+        }
+        break;
+    case Quantity::Seconds:
+        scale.unit = QStringLiteral("s");
+        break;
+    case Quantity::Plain:
+        break;
+    }
+    const double scaled = max / scale.divisor;
+    scale.tickStep = niceStep(scaled > 0 ? scaled * 1.05 : 1.0);
+    scale.niceMax = std::max(scale.tickStep, std::ceil(scaled * 1.05 / scale.tickStep) * scale.tickStep);
+    return scale;
+}
+
+} // namespace ipcpg

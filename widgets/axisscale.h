@@ -1,0 +1,23 @@
+#pragma once
+
+#include <QString>
+
+namespace ipcpg {
+
+// Chooses how to label an axis for values up to `max`: the unit to show (µs rather than 1e-6 s),
+// the divisor that converts raw values into it, and a "nice" range and tick step (1, 2 or 5
+// times a power of ten) so labels read 0, 20, 40 rather than 0, 13.7, 27.4.
+struct AxisScale {
+    enum class Quantity { Plain, Nanoseconds, BytesPerSecond, PerSecond, Seconds };
+
+    double divisor = 1;
+    QString unit;
+    double niceMax = 1;
+    double tickStep = 0.2;
+
+    static AxisScale forMaximum(Quantity quantity, double max);
+    // A step of 1, 2 or 5 x 10^k that splits `range` into about `ticks` intervals.
+    static double niceStep(double range, int ticks = 5);
+};
+
+} // namespace ipcpg

@@ -1,0 +1,172 @@
+#include "claimsview.h"
+
+#include <QGroupBox>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QVBoxLayout>
+
+#include "qtconversions.h"
+#include "sweepcontroller.h"
+
+namespace ipcpg {
+
+namespace {
+
+QString badgeColor(ClaimVerdict::Outcome outcome)
+{
+    switch (outcome) {
+    case ClaimVerdict::Outcome::Held:
+        return QStringLiteral("#2e7d32");
+    case ClaimVerdict::Outcome::Partly:
+        return QStringLiteral("#b26a00");
+    case ClaimVerdict::Outcome::NotHeld:
+        return QStringLiteral("#c62828");
+    case ClaimVerdict::Outcome::Inconclusive:
+        break;
+    }
+    return QStringLiteral("#616161");
+}
+
+} // namespace
+
+ClaimsView::ClaimsView(QWidget* parent)
+    : QWidget(parent)
+    , m_claims(articleClaims())
+    , m_sweep(new SweepController(this))
+{
+    auto* content = new QWidget;
+    auto* column = new QVBoxLayout(content);
+    auto* intro = new QLabel(tr("The article this project grew from makes these claims about interprocess "
+                                "communication. Each button runs the measurement that tests one of them on this "
+                                "machine, with real processes, and says whether it held here."));
+    intro->setWordWrap(true);
+    column->addWidget(intro);
+    for (std::size_t i = 0; i < m_claims.size(); ++i) {
+        const Claim& claim = m_claims[i];
+        auto* box = new QGroupBox;
+        auto* layout = new QVBoxLayout(box);
+        auto* statement = new QLabel(QStringLiteral("<b>%1</b>").arg(toQString(claim.statement).toHtmlEscaped()));
+        statement->setWordWrap(true);
+        auto* method = new QLabel(tr("How it is tested: %1").arg(toQString(claim.method)));
+        method->setWordWrap(true);
+        Card card;
+        card.button = new QPushButton(tr("Check on this machine (%n run(s))", nullptr, static_cast<int>(claim.plan.size())));
+        card.button->setToolTip(tr("Runs the measurement for this claim; other runs wait until it is done"));
+        card.progress = new QProgressBar;
+        card.progress->setRange(0, std::max<int>(1, static_cast<int>(claim.plan.size())));
+        card.progress->setValue(0);
+        card.progress->hide();
+        card.verdictLabel = new QLabel;
+        card.verdictLabel->setWordWrap(true);
+        card.verdictLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        layout->addWidget(statement);
+        layout->addWidget(method);
+        layout->addWidget(card.button);
+        layout->addWidget(card.progress);
+        layout->addWidget(card.verdictLabel);
+        column->addWidget(box);
+        const int index = static_cast<int>(i);
+        connect(card.button, &QPushButton::clicked, this, [this, index] {
+            if (m_current == index)
+                cancel();
+            else
+                check(index);
+        });
+        m_cards.append(card);
+    }
+    column->addStretch();
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(content);
+    scroll->setWidgetResizable(true);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(scroll);
+
+    connect(m_sweep, &SweepController::resultReady, this, [this](int index, const RunResult& result) {
+        if (index >= 0 && static_cast<std::size_t>(index) < m_results.size())
+            m_results[static_cast<std::size_t>(index)] = result;
+    });
+    connect(m_sweep, &SweepController::progress, this, [this](int done, int, const QString&) {
+        if (m_current >= 0)
+            m_cards[m_current].progress->setValue(done);
+    });
+    connect(m_sweep, &SweepController::finished, this, &ClaimsView::finishCheck);
+}
+
+void ClaimsView::check(int index)
+{
+    if (m_current >= 0 || index < 0 || index >= m_cards.size())
+        return;
+    const Claim& claim = m_claims[static_cast<std::size_t>(index)];
+    m_current = index;
+    m_results.assign(claim.plan.size(), std::nullopt);
+    for (int i = 0; i < m_cards.size(); ++i)
+        m_cards[i].button->setEnabled(i == index);
+    Card& card = m_cards[index];
+    card.button->setText(tr("Cancel"));
+    card.progress->setValue(0);
+    card.progress->show();
+    card.verdictLabel->setText(tr("Measuring…"));
+    m_sweep->start(QList<RunSpec>(claim.plan.begin(), claim.plan.end()));
+}
+
+void ClaimsView::cancel() { m_sweep->cancel(); }
+
+void ClaimsView::finishCheck(bool cancelled)
+{
+    const int index = m_current;
+    if (index < 0)
+        return;
+    m_current = -1;
+    const Claim& claim = m_claims[static_cast<std::size_t>(index)];
+    for (Card& card : m_cards)
+        card.button->setEnabled(true);
+    Card& card = m_cards[index];
+    card.button->setText(tr("Check again"));
+    card.progress->hide();
+    if (cancelled) {
+        card.verdictLabel->setText(tr("Cancelled."));
+        return;
+    }
+    const ClaimVerdict verdict = claim.judge(claim.plan, m_results);
+    showVerdict(index, verdict);
+    emit claimChecked(index, verdict);
+}
+
+void ClaimsView::showVerdict(int index, const ClaimVerdict& verdict)
+{
+    Card& card = m_cards[index];
+    card.verdict = verdict;
+    card.verdictLabel->setText(QStringLiteral("<span style=\"background:%1;color:white;padding:2px 6px;\">&nbsp;%2&nbsp;</span> %3")
+                                   .arg(badgeColor(verdict.outcome), toQString(toString(verdict.outcome)).toUpper().toHtmlEscaped(),
+                                       toQString(verdict.summary).toHtmlEscaped()));
+}
+
+QString ClaimsView::verdictText(int index) const
+{
+    const auto& verdict = m_cards.at(index).verdict;
+    if (!verdict)
+        return {};
+    return toQString(toString(verdict->outcome)) + QStringLiteral(": ") + toQString(verdict->summary);
+}
+
+QByteArray ClaimsView::verdictsJson() const
+{
+    QJsonArray list;
+    for (int i = 0; i < m_cards.size(); ++i) {
+        const auto& verdict = m_cards[i].verdict;
+        if (!verdict)
+            continue;
+        const Claim& claim = m_claims[static_cast<std::size_t>(i)];
+        list.append(QJsonObject { { QStringLiteral("id"), toQString(claim.id) }, { QStringLiteral("statement"), toQString(claim.statement) },
+            { QStringLiteral("outcome"), toQString(toString(verdict->outcome)) }, { QStringLiteral("summary"), toQString(verdict->summary) } });
+    }
+    return QJsonDocument(list).toJson();
+}
+
+} // namespace ipcpg

@@ -1,0 +1,125 @@
+#include "histogramchart.h"
+
+#include <QAreaSeries>
+#include <QLineSeries>
+#include <QLogValueAxis>
+#include <QValueAxis>
+#include <cmath>
+
+#include "axisscale.h"
+#include "charttheme.h"
+
+namespace ipcpg {
+
+namespace {
+
+// Fine buckets are merged into about 12 per factor of ten for drawing: the shape stays, the
+// step plot does not turn into noise.
+constexpr double kBinsPerDecade = 12.0;
+
+} // namespace
+
+HistogramChart::HistogramChart(QWidget* parent)
+    : QChartView(parent)
+{
+    auto* chart = new QChart;
+    chart->setTitle(tr("Latency distribution"));
+    chart->setAnimationOptions(QChart::NoAnimation);
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    chart->setMargins(QMargins(2, 2, 2, 2));
+    m_upper = new QLineSeries;
+    m_lower = new QLineSeries;
+    m_area = new QAreaSeries(m_upper, m_lower);
+    m_area->setName(tr("share of messages"));
+    QColor fill = ChartTheme::seriesColor(0);
+    m_area->setPen(QPen(fill, 1.5));
+    fill.setAlpha(110);
+    m_area->setBrush(fill);
+    chart->addSeries(m_area);
+    m_x = new QLogValueAxis;
+    m_x->setBase(10);
+    m_x->setLabelFormat(QStringLiteral("%g"));
+    m_x->setMinorTickCount(8);
+    m_y = new QValueAxis;
+    m_y->setTitleText(tr("% of messages"));
+    m_y->setLabelFormat(QStringLiteral("%.0f"));
+    chart->addAxis(m_x, Qt::AlignBottom);
+    chart->addAxis(m_y, Qt::AlignLeft);
+    m_area->attachAxis(m_x);
+    m_area->attachAxis(m_y);
+    const QStringList names { tr("p50"), tr("p99"), tr("p99.9") };
+    for (int i = 0; i < names.size(); ++i) {
+        auto* marker = new QLineSeries;
+        marker->setName(names[i]);
+        marker->setPen(QPen(ChartTheme::seriesColor(i + 1), 1.5, Qt::DashLine));
+        chart->addSeries(marker);
+        marker->attachAxis(m_x);
+        marker->attachAxis(m_y);
+        m_markers.append(marker);
+    }
+    setChart(chart);
+    setRenderHint(QPainter::Antialiasing);
+    setMinimumSize(260, 180);
+    applyPalette(palette());
+    setHistogram(LatencyHistogram {}, QString());
+}
+
+void HistogramChart::setHistogram(const LatencyHistogram& histogram, const QString& kind)
+{
+    chart()->setTitle(kind.isEmpty() ? tr("Latency distribution") : tr("Latency distribution (%1)").arg(kind));
+    if (histogram.count() == 0) {
+        m_upper->clear();
+        m_lower->clear();
+        for (QLineSeries* marker : m_markers)
+            marker->clear();
+        m_x->setRange(1, 1000);
+        m_x->setTitleText(tr("latency (µs)"));
+        m_y->setRange(0, 100);
+        return;
+    }
+    const AxisScale unit = AxisScale::forMaximum(AxisScale::Quantity::Nanoseconds, static_cast<double>(histogram.percentile(50)));
+    // Merge the fine buckets into display bins of equal width on the log axis.
+    struct Bin {
+        double low, high;
+        std::uint64_t count;
+    };
+    QList<Bin> bins;
+    for (const auto& [index, count] : histogram.nonEmptyBuckets()) {
+        const int bucket = static_cast<int>(index);
+        const double low = std::max(1.0, static_cast<double>(HistogramLayout::lowerBound(bucket)));
+        const double bin = std::floor(std::log10(low) * kBinsPerDecade);
+        const double binLow = std::pow(10.0, bin / kBinsPerDecade);
+        const double binHigh = std::pow(10.0, (bin + 1) / kBinsPerDecade);
+        if (!bins.isEmpty() && bins.back().low == binLow)
+            bins.back().count += count;
+        else
+            bins.append({ binLow, binHigh, count });
+    }
+    QList<QPointF> upper, lower;
+    double peak = 0;
+    const double total = static_cast<double>(histogram.count());
+    for (const Bin& bin : bins) {
+        const double share = 100.0 * static_cast<double>(bin.count) / total;
+        peak = std::max(peak, share);
+        const double low = bin.low / unit.divisor, high = bin.high / unit.divisor;
+        upper << QPointF(low, 0) << QPointF(low, share) << QPointF(high, share) << QPointF(high, 0);
+        lower << QPointF(low, 0) << QPointF(low, 0) << QPointF(high, 0) << QPointF(high, 0);
+    }
+    m_upper->replace(upper);
+    m_lower->replace(lower);
+    const double yMax = AxisScale::forMaximum(AxisScale::Quantity::Plain, peak).niceMax;
+    m_y->setRange(0, yMax);
+    const double xMin = std::pow(10.0, std::floor(std::log10(bins.front().low / unit.divisor)));
+    const double xMax = std::pow(10.0, std::ceil(std::log10(bins.back().high / unit.divisor)));
+    m_x->setRange(xMin, std::max(xMax, xMin * 10));
+    m_x->setTitleText(tr("latency (%1), logarithmic").arg(unit.unit));
+    const double percentiles[] = { 50.0, 99.0, 99.9 };
+    for (int i = 0; i < m_markers.size(); ++i) {
+        const double x = static_cast<double>(histogram.percentile(percentiles[i])) / unit.divisor;
+        m_markers[i]->replace({ QPointF(x, 0), QPointF(x, yMax) });
+    }
+}
+
+void HistogramChart::applyPalette(const QPalette& palette) { ChartTheme::apply(chart(), palette); }
+
+} // namespace ipcpg
