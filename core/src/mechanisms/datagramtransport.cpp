@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <sched.h>
 #include <sys/socket.h>
 
@@ -74,9 +75,9 @@ void DatagramTransport::commitSend()
         if (err == EPIPE || err == ECONNRESET || err == ECONNREFUSED)
             throw Error(m_name + ": the peer closed its end");
         if (err == ENOBUFS || err == ENOMEM)
-            throwSystemError(m_name + ": the kernel could not allocate a " + std::to_string(length)
-                    + "-byte datagram in one piece (memory is short or fragmented; try a smaller size)",
-                err);
+            throw Error(m_name + ": the kernel could not allocate a " + std::to_string(length)
+                + "-byte datagram in one piece (" + std::strerror(err)
+                + "): memory is short or fragmented; try a smaller size");
         throwSystemError(m_name + ": send failed", err);
     }
 }

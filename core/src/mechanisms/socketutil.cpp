@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <unistd.h>
 
 #include "ipcpg/error.h"
 #include "ipcpg/runresources.h"
@@ -17,6 +18,9 @@
 namespace ipcpg {
 
 namespace {
+
+// Room in the listen queue for our own connection even if a few strangers got there first.
+constexpr int kBacklog = 16;
 
 UniqueFd makeSocket(int domain, int type, std::string_view what)
 {
@@ -55,21 +59,48 @@ void bindUnix(int fd, const std::string& path, RunResources& resources)
 
 void connectTo(int fd, const sockaddr* address, socklen_t length, const std::string& what)
 {
-    while (::connect(fd, address, length) != 0) {
-        if (errno != EINTR)
+    // A connect() interrupted by a signal goes on in the background; asking again then reports
+    // EALREADY until it completes and EISCONN once it has.
+    while (::connect(fd, address, length) != 0 && errno != EISCONN) {
+        if (errno != EINTR && errno != EALREADY)
             throwSystemError(what + ": cannot connect", errno);
     }
 }
 
-UniqueFd acceptOne(int listener, const std::string& what)
+// Whether `accepted` is the other end of `client`, our own connecting socket.
+bool connectedTo(int accepted, int client, int family)
 {
-    for (;;) {
-        UniqueFd accepted(::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC));
-        if (accepted.valid())
-            return accepted;
-        if (errno != EINTR)
-            throwSystemError(what + ": cannot accept the connection", errno);
+    if (family == AF_UNIX) {
+        // An unbound AF_UNIX client has no address to compare; only this process connects as it.
+        ucred peer {};
+        socklen_t length = sizeof peer;
+        return ::getsockopt(accepted, SOL_SOCKET, SO_PEERCRED, &peer, &length) == 0 && peer.pid == ::getpid();
     }
+    sockaddr_storage peer {};
+    sockaddr_storage ours {};
+    socklen_t peerLength = sizeof peer;
+    socklen_t ourLength = sizeof ours;
+    return ::getpeername(accepted, reinterpret_cast<sockaddr*>(&peer), &peerLength) == 0
+        && ::getsockname(client, reinterpret_cast<sockaddr*>(&ours), &ourLength) == 0 && peerLength == ourLength
+        && std::memcmp(&peer, &ours, peerLength) == 0;
+}
+
+// Accepts the connection `client` made. Between listen() and accept() another local process could
+// connect first (on 127.0.0.1 anyone can); such a stranger is closed and never handed to a side.
+UniqueFd acceptPeerOf(int listener, int client, int family, const std::string& what)
+{
+    for (int strangers = 0; strangers <= kBacklog;) {
+        UniqueFd accepted(::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC));
+        if (!accepted.valid()) {
+            if (errno != EINTR)
+                throwSystemError(what + ": cannot accept the connection", errno);
+            continue;
+        }
+        if (connectedTo(accepted.get(), client, family))
+            return accepted;
+        ++strangers;
+    }
+    throw Error(what + ": other processes kept connecting to the run's listening socket; try again");
 }
 
 sockaddr_in loopbackAddress(std::uint16_t port)
@@ -101,14 +132,14 @@ SocketPair connectedUnixPair(int type, std::string_view purpose, RunResources& r
     const std::string what(purpose);
     UniqueFd listener = makeSocket(AF_UNIX, type, what);
     bindUnix(listener.get(), path, resources);
-    if (::listen(listener.get(), 1) != 0)
+    if (::listen(listener.get(), kBacklog) != 0)
         throwSystemError(what + ": cannot listen on " + path, errno);
     SocketPair pair;
     pair.a = makeSocket(AF_UNIX, type, what);
     const sockaddr_un address = unixAddress(path);
     // The connection waits in the listen backlog, so connecting before accepting works in one thread.
     connectTo(pair.a.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address, what);
-    pair.b = acceptOne(listener.get(), what);
+    pair.b = acceptPeerOf(listener.get(), pair.a.get(), AF_UNIX, what);
     return pair;
 }
 
@@ -135,11 +166,11 @@ SocketPair connectedLoopbackPair(int type, std::string_view what)
     if (type == SOCK_STREAM) {
         UniqueFd listener = makeSocket(AF_INET, SOCK_STREAM, name);
         const sockaddr_in address = bindLoopback(listener.get(), name);
-        if (::listen(listener.get(), 1) != 0)
+        if (::listen(listener.get(), kBacklog) != 0)
             throwSystemError(name + ": cannot listen on 127.0.0.1", errno);
         pair.a = makeSocket(AF_INET, SOCK_STREAM, name);
         connectTo(pair.a.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address, name);
-        pair.b = acceptOne(listener.get(), name);
+        pair.b = acceptPeerOf(listener.get(), pair.a.get(), AF_INET, name);
         return pair;
     }
     pair.a = makeSocket(AF_INET, type, name);

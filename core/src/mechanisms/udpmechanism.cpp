@@ -38,7 +38,7 @@ public:
     {
         return { 1, kMaxUdpPayload - kFrameHeaderSize,
             "one message is one UDP datagram, which over IPv4 carries at most 65507 B (65535 minus the IP and "
-            "UDP headers); the 32-byte frame header leaves 65475 B. This is the protocol's limit: no setting "
+            "UDP headers), and the 32-byte frame header leaves 65475 B; it is the protocol's limit, no setting "
             "raises it" };
     }
 
