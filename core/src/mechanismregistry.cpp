@@ -29,6 +29,11 @@ const MechanismRegistry& MechanismRegistry::instance()
 MechanismRegistry::MechanismRegistry()
     : m_mechanisms {
         &pipeMechanism(),
+        &fifoMechanism(),
+        &unixStreamMechanism(),
+        &unixDgramMechanism(),
+        &tcpMechanism(),
+        &udpMechanism(),
     }
 {
 }

@@ -13,22 +13,6 @@ class TestSupervision : public QObject {
 
     test::PrivateRuntimeDir m_runtime;
 
-    // Runs `spec` and does `action` to the worker pids once the run is under way.
-    static RunOutcome runAndInterfere(RunSpec spec, const std::function<void(const HelloMessage&)>& action,
-        int afterSamples = 3)
-    {
-        SupervisorOptions options;
-        options.workerPath = test::workerPath().toStdString();
-        HelloMessage hello;
-        int samples = 0;
-        options.onHello = [&](const HelloMessage& h) { hello = h; };
-        options.onSample = [&](const SampleMessage&) {
-            if (++samples == afterSamples)
-                action(hello);
-        };
-        return superviseRun(spec, options);
-    }
-
 private slots:
     void killedSideFailsTheRunAndLeavesNothing_data()
     {
@@ -46,7 +30,7 @@ private slots:
         QElapsedTimer timer;
         timer.start();
         int killedPid = 0;
-        const RunOutcome outcome = runAndInterfere(spec, [&](const HelloMessage& hello) {
+        const RunOutcome outcome = test::runWorkerAndAct(spec, 3, [&](const HelloMessage& hello) {
             killedPid = hello.workerPids.at(static_cast<std::size_t>(side));
             ::kill(killedPid, SIGKILL);
         });
@@ -69,8 +53,8 @@ private slots:
         spec.durationS = 30;
         QElapsedTimer timer;
         timer.start();
-        const RunOutcome outcome
-            = runAndInterfere(spec, [](const HelloMessage& hello) { ::kill(hello.workerPids.at(1), SIGSTOP); });
+        const RunOutcome outcome = test::runWorkerAndAct(
+            spec, 3, [](const HelloMessage& hello) { ::kill(hello.workerPids.at(1), SIGSTOP); });
         QVERIFY(timer.elapsed() < 10000);
         QCOMPARE(outcome.exitCode, 1);
         QVERIFY2(QString::fromStdString(outcome.error).contains(QStringLiteral("stopped")), outcome.error.c_str());

@@ -31,6 +31,21 @@ RunOutcome runWorker(const RunSpec& spec)
     return superviseRun(spec, options);
 }
 
+RunOutcome runWorkerAndAct(
+    const RunSpec& spec, int afterSamples, const std::function<void(const HelloMessage&)>& action)
+{
+    SupervisorOptions options;
+    options.workerPath = workerPath().toStdString();
+    HelloMessage hello;
+    int samples = 0;
+    options.onHello = [&](const HelloMessage& h) { hello = h; };
+    options.onSample = [&](const SampleMessage&) {
+        if (++samples == afterSamples)
+            action(hello);
+    };
+    return superviseRun(spec, options);
+}
+
 QStringList leftoverObjects(const RunResult& result)
 {
     QStringList left;

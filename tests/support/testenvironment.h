@@ -3,6 +3,7 @@
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
+#include <functional>
 #include <memory>
 
 #include "ipcpg/runresult.h"
@@ -30,6 +31,11 @@ QString cliPath();
 
 // Runs a spec through a real worker and waits for it.
 RunOutcome runWorker(const RunSpec& spec);
+
+// The same, calling `action` with the run's hello once `afterSamples` samples have arrived, that
+// is with the run under way (to interfere with its processes or look at its kernel objects).
+RunOutcome runWorkerAndAct(
+    const RunSpec& spec, int afterSamples, const std::function<void(const HelloMessage&)>& action);
 
 // Kernel objects of a run (RunResult::objects) that still exist: must be empty after every run.
 QStringList leftoverObjects(const RunResult& result);

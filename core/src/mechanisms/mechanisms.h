@@ -6,5 +6,10 @@ namespace ipcpg {
 
 // One accessor per mechanism; the registry lists them in DESIGN.md's order.
 const Mechanism& pipeMechanism();
+const Mechanism& fifoMechanism();
+const Mechanism& unixStreamMechanism();
+const Mechanism& unixDgramMechanism();
+const Mechanism& tcpMechanism();
+const Mechanism& udpMechanism();
 
 } // namespace ipcpg

@@ -20,6 +20,8 @@ public:
         UniqueFd read; // and receives from here; may be the same socket as `write`
         bool sameDescriptor = false;
     };
+    // The ends of a side that sends and receives on one connected stream socket.
+    static Ends sharedSocket(UniqueFd socket) { return { std::move(socket), UniqueFd {}, true }; }
 
     StreamFdTransport(const TransportConfig& config, Ends sideA, Ends sideB, std::string_view name);
 

@@ -431,13 +431,17 @@ LeadWorker::Findings LeadWorker::findings() const
     std::uint64_t lostBySequence = 0;
     for (std::size_t i = 0; i < 2 * m_spec.workers; ++i) {
         const IntegrityCounts counts = control.sides[i].integrity();
+        // In ping-pong a lost request leaves a gap at the responder and a timed-out round trip at
+        // the initiator: one loss, counted where every round trip is counted, at the initiator.
+        const bool countsLoss = m_spec.mode == Mode::Stream || i % 2 == 0;
         found.integrity.badSize += counts.badSize;
         found.integrity.badChecksum += counts.badChecksum;
         found.integrity.gaps += counts.gaps;
         found.integrity.missing += counts.missing;
         found.integrity.duplicates += counts.duplicates;
         found.integrity.reordered += counts.reordered;
-        lostBySequence += counts.missing;
+        if (countsLoss)
+            lostBySequence += counts.missing;
     }
     switch (m_accounting) {
     case ErrorAccounting::Integrity:

@@ -133,9 +133,11 @@ void frameInitiator(const SideContext& context)
     FrameVerifier verifier(spec.messageSize);
 
     std::uint64_t previous = monotonicNs();
-    std::uint64_t measured = 0;
+    // Round trips that count towards RunSpec::messages: the measured ones and, for a lossy
+    // mechanism, those given up on, so that measured + lost adds up to the count asked for.
+    std::uint64_t settled = 0;
     for (std::uint64_t sequence = 0;; ++sequence) {
-        if (clock.finished(previous, measured))
+        if (clock.finished(previous, settled))
             break;
         const bool warmup = clock.warmingUp(previous);
         writer.send(transport, sequence, warmup ? FrameWarmup : 0, previous);
@@ -166,6 +168,8 @@ void frameInitiator(const SideContext& context)
             // Keep the verifier in step: the next reply it expects is the next request's.
             verifier.countMissing(sequence);
             recordVerdict(counters, FrameVerifier::Verdict::Gap, verifier);
+            if (!warmup)
+                ++settled;
             previous = monotonicNs();
             continue;
         }
@@ -181,7 +185,7 @@ void frameInitiator(const SideContext& context)
         } else {
             counters.latency.record(now - previous);
             bump(counters.measured);
-            ++measured;
+            ++settled;
             counters.lastMeasuredNs.store(now, std::memory_order_relaxed);
         }
         previous = now;

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "mechanisms/uniquefd.h"
+
+namespace ipcpg {
+
+class RunResources;
+
+// Socket set-up shared by the socket mechanisms. Every function either returns working
+// descriptors (close-on-exec, owned by the caller) or throws Error naming what the kernel refused.
+
+struct SocketPair {
+    UniqueFd a; // side A's end
+    UniqueFd b; // side B's end
+};
+
+// A connected AF_UNIX pair of `type` (SOCK_STREAM or SOCK_SEQPACKET) made the way unrelated
+// processes would: a listening socket bound to RunResources::filePath(purpose) (mode 0600, in the
+// run's private directory, registered with `resources`), then connect and accept. The socket file
+// stays until the run's resources are removed; the listener is closed once the pair exists.
+SocketPair connectedUnixPair(int type, std::string_view purpose, RunResources& resources);
+
+// A connected AF_UNIX SOCK_DGRAM pair: two sockets bound to "<purpose>-a" and "<purpose>-b" in
+// the private directory, each connected to the other, so neither accepts datagrams from anyone else.
+SocketPair connectedUnixDatagramPair(std::string_view purpose, RunResources& resources);
+
+// A connected loopback pair of `type`. SOCK_STREAM: listen on 127.0.0.1 port 0, connect, accept.
+// SOCK_DGRAM: two sockets bound to 127.0.0.1 port 0, each connected to the other's address, so
+// the kernel drops datagrams from any other sender. Never binds a wildcard address.
+SocketPair connectedLoopbackPair(int type, std::string_view what);
+
+void setSocketOption(int fd, int level, int name, int value, std::string_view what);
+int socketOption(int fd, int level, int name, std::string_view what);
+
+// Makes a blocking recv() give up with EAGAIN after `milliseconds` without a datagram.
+void setReceiveTimeout(int fd, int milliseconds, std::string_view what);
+
+// An integer sysctl such as "/proc/sys/net/core/wmem_max", or 0 when it cannot be read.
+std::uint64_t readProcNumber(const char* path);
+
+} // namespace ipcpg
