@@ -360,9 +360,10 @@ void CompareView::rebuildChart()
         series->attachAxis(axis);
     } else {
         auto* axis = new QValueAxis;
-        axis->setRange(0, scale.niceMax);
-        axis->setTickType(QValueAxis::TicksDynamic);
+        // Step before range: see TimeSeriesChart's configureAxis for why the order matters.
         axis->setTickInterval(scale.tickStep);
+        axis->setTickType(QValueAxis::TicksDynamic);
+        axis->setRange(0, scale.niceMax);
         axis->setLabelFormat(scale.tickStep >= 1 ? QStringLiteral("%.0f") : QStringLiteral("%.1f"));
         axis->setTitleText(title);
         chart->addAxis(axis, Qt::AlignLeft);

@@ -1,5 +1,7 @@
 #include "runrecording.h"
 
+#include <algorithm>
+
 #include "qtconversions.h"
 
 namespace ipcpg {
@@ -24,17 +26,22 @@ void RunRecording::addSample(const SampleMessage& sample)
     // Warm-up samples feed the histogram baseline only; the charts start at the measured window.
     if (sample.elapsedS < 0 || sample.intervalS <= 0)
         return;
+    // The first interval after warm-up is partly warm-up, whose messages are not counted: rate
+    // it over its measured part only. A sliver of an interval says nothing; skip it.
+    const double measuredS = std::min(sample.intervalS, sample.elapsedS);
+    if (measuredS < 0.01)
+        return;
     ++m_samples;
     const double t = sample.elapsedS;
     m_lastTime = t;
-    m_series[MessagesPerSecond].append(t, static_cast<double>(sample.messages) / sample.intervalS);
-    m_series[BytesPerSecond].append(t, static_cast<double>(sample.bytes) / sample.intervalS);
+    m_series[MessagesPerSecond].append(t, static_cast<double>(sample.messages) / measuredS);
+    m_series[BytesPerSecond].append(t, static_cast<double>(sample.bytes) / measuredS);
     if (sample.latencyNs.count > 0) {
         m_series[LatencyP50].append(t, sample.latencyNs.p50);
         m_series[LatencyP99].append(t, sample.latencyNs.p99);
         m_series[LatencyP999].append(t, sample.latencyNs.p999);
     }
-    m_series[SyncErrorsPerSecond].append(t, static_cast<double>(newSyncErrors) / sample.intervalS);
+    m_series[SyncErrorsPerSecond].append(t, static_cast<double>(newSyncErrors) / measuredS);
     m_series[SyncErrorsTotal].append(t, static_cast<double>(sample.syncErrors));
     m_series[LostTotal].append(t, static_cast<double>(sample.lost));
     m_series[IntegrityErrorsTotal].append(t, static_cast<double>(sample.integrityErrors));

@@ -30,15 +30,23 @@ QList<QPointF> divided(const QList<QPointF>& points, double divisor)
 
 // Reconfigures an axis only when its scale changed: a changed range or title makes the chart lay
 // out its labels again, which costs far more than drawing a few hundred points.
+//
+// The order matters: Qt Charts lays out the labels on every change, and an intermediate state of a
+// wide range with the old, small step would make it create thousands of label items (and keep
+// them, which makes every later repaint slow). So a growing step is set before the range, a
+// shrinking one after it.
 void configureAxis(QValueAxis* axis, const AxisScale& scale, const QString& titleTemplate)
 {
-    if (axis->max() != scale.niceMax || axis->min() != 0)
-        axis->setRange(0, scale.niceMax);
     if (axis->tickType() != QValueAxis::TicksDynamic) {
         axis->setTickType(QValueAxis::TicksDynamic);
         axis->setTickAnchor(0);
     }
-    if (axis->tickInterval() != scale.tickStep)
+    const bool stepGrows = scale.tickStep > axis->tickInterval();
+    if (stepGrows)
+        axis->setTickInterval(scale.tickStep);
+    if (axis->max() != scale.niceMax || axis->min() != 0)
+        axis->setRange(0, scale.niceMax);
+    if (!stepGrows && axis->tickInterval() != scale.tickStep)
         axis->setTickInterval(scale.tickStep);
     const QString format = scale.tickStep >= 1 ? QStringLiteral("%.0f") : (scale.tickStep >= 0.1 ? QStringLiteral("%.1f") : QStringLiteral("%.2f"));
     if (axis->labelFormat() != format)

@@ -6,6 +6,7 @@
 #include <QStandardItemModel>
 #include <QStandardPaths>
 #include <QChart>
+#include <QHash>
 #include <QTest>
 #include <csignal>
 
@@ -66,9 +67,23 @@ private slots:
         QCOMPARE(window.results()->result()->messages, result.messages);
         QVERIFY(!window.controller()->isRunning());
         QCOMPARE(window.setupPanel()->startButton()->text(), QStringLiteral("&Start"));
-        // Every plotted throughput point is a real sample's rate.
-        for (const QPointF& point : window.charts()->messagesSeries()->points())
-            QVERIFY(point.y() > 0);
+        // Every plotted throughput point is a real sample's rate (in the axis unit), at its time.
+        QHash<qint64, double> rateAt;
+        for (const QList<QVariant>& arguments : samples) {
+            const auto sample = arguments.at(0).value<SampleMessage>();
+            const double measured = std::min(sample.intervalS, sample.elapsedS);
+            if (measured >= 0.01)
+                rateAt.insert(qRound64(sample.elapsedS * 1000), static_cast<double>(sample.messages) / measured);
+        }
+        const QString unit = window.charts()->throughputChart()->unit(TimeSeriesChart::AxisSide::Left);
+        const double divisor = unit == QStringLiteral("M/s") ? 1e6 : unit == QStringLiteral("k/s") ? 1e3 : 1.0;
+        const QList<QPointF> points = window.charts()->messagesSeries()->points();
+        QVERIFY(points.size() >= 5);
+        for (const QPointF& point : points) {
+            const auto key = qRound64(point.x() * 1000);
+            QVERIFY2(rateAt.contains(key), qPrintable(QStringLiteral("no sample at t=%1").arg(point.x())));
+            QVERIFY(qAbs(point.y() * divisor - rateAt.value(key)) <= 1e-6 * rateAt.value(key) + 1e-9);
+        }
     }
 
     void stopEndsTheRunQuickly()
