@@ -29,6 +29,11 @@ const MechanismRegistry& MechanismRegistry::instance()
 MechanismRegistry::MechanismRegistry()
     : m_mechanisms {
         &pipeMechanism(),
+        &posixMqMechanism(),
+        &sysvMqMechanism(),
+        &semaphoreMechanism(),
+        &signalMechanism(),
+        &eventfdMechanism(),
     }
 {
 }

@@ -6,5 +6,10 @@ namespace ipcpg {
 
 // One accessor per mechanism; the registry lists them in DESIGN.md's order.
 const Mechanism& pipeMechanism();
+const Mechanism& posixMqMechanism();
+const Mechanism& sysvMqMechanism();
+const Mechanism& semaphoreMechanism();
+const Mechanism& signalMechanism();
+const Mechanism& eventfdMechanism();
 
 } // namespace ipcpg
