@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <fstream>
 #include <mqueue.h>
+#include <optional>
 #include <set>
 #include <sys/msg.h>
 #include <sys/resource.h>
@@ -205,15 +206,24 @@ private slots:
     {
         QTest::addColumn<QString>("payload");
         QTest::addColumn<QString>("kind");
-        QTest::newRow("realtime") << QStringLiteral("none") << QStringLiteral("realtime");
+        QTest::addColumn<int>("pendingLimit"); // RLIMIT_SIGPENDING for the workers, 0: as it is
+        QTest::newRow("realtime") << QStringLiteral("none") << QStringLiteral("realtime") << 0;
+        // A full queue makes the sender wait, never drop.
+        QTest::newRow("realtime, 64 pending at most") << QStringLiteral("none") << QStringLiteral("realtime") << 64;
         // Through the mailbox a merged standard signal is only a merged wake-up: nothing is lost.
-        QTest::newRow("standard, payload=shm") << QStringLiteral("shm") << QStringLiteral("standard");
+        QTest::newRow("standard, payload=shm") << QStringLiteral("shm") << QStringLiteral("standard") << 0;
     }
 
     void realtimeSignalsLoseNothingInStream()
     {
         QFETCH(QString, payload);
         QFETCH(QString, kind);
+        QFETCH(int, pendingLimit);
+        std::optional<LoweredLimit> lowered;
+        if (pendingLimit > 0) {
+            lowered.emplace(RLIMIT_SIGPENDING, static_cast<rlim_t>(pendingLimit));
+            QVERIFY(lowered->ok());
+        }
         const std::uint64_t messages = 50000;
         RunSpec spec = countedRun("signal", Mode::Stream, payload == QLatin1String("shm") ? 64 : 4, messages);
         spec.options["payload"] = payload.toStdString();
@@ -232,10 +242,12 @@ private slots:
         QTest::addColumn<Mode>("mode");
         QTest::addColumn<QString>("kind");
         QTest::addColumn<int>("queues");
-        QTest::newRow("posix-mq pingpong") << QStringLiteral("posix-mq") << Mode::PingPong << QStringLiteral("mqueue") << 2;
-        QTest::newRow("posix-mq stream") << QStringLiteral("posix-mq") << Mode::Stream << QStringLiteral("mqueue") << 1;
-        QTest::newRow("sysv-mq pingpong") << QStringLiteral("sysv-mq") << Mode::PingPong << QStringLiteral("sysv-msg") << 1;
-        QTest::newRow("sysv-mq stream") << QStringLiteral("sysv-mq") << Mode::Stream << QStringLiteral("sysv-msg") << 1;
+        const QString mqueue = QStringLiteral("mqueue");
+        const QString sysv = QStringLiteral("sysv-msg");
+        QTest::newRow("posix-mq pingpong") << QStringLiteral("posix-mq") << Mode::PingPong << mqueue << 2;
+        QTest::newRow("posix-mq stream") << QStringLiteral("posix-mq") << Mode::Stream << mqueue << 1;
+        QTest::newRow("sysv-mq pingpong") << QStringLiteral("sysv-mq") << Mode::PingPong << sysv << 1;
+        QTest::newRow("sysv-mq stream") << QStringLiteral("sysv-mq") << Mode::Stream << sysv << 1;
     }
 
     void queuesAreRemovedAfterTheRun()
@@ -274,8 +286,9 @@ private slots:
                 QCOMPARE(mq_open(name.c_str(), O_RDONLY), static_cast<mqd_t>(-1));
                 QCOMPARE(errno, ENOENT);
                 if (mqueueMounted) {
-                    const QStringList left = QDir(QStringLiteral("/dev/mqueue"))
-                                                 .entryList({ runTag(text) + QLatin1Char('*') }, QDir::Files | QDir::System);
+                    const QDir mqueues(QStringLiteral("/dev/mqueue"));
+                    const QStringList left
+                        = mqueues.entryList({ runTag(text) + QLatin1Char('*') }, QDir::Files | QDir::System);
                     QCOMPARE(left, QStringList {});
                 }
             }

@@ -52,8 +52,8 @@ std::string procText(const char* path)
             + "sysctl fs.mqueue.msgsize_max=N (as root)";
         break;
     case ENOMEM:
-        hint = "out of memory, or the per-user limit RLIMIT_MSGQUEUE (`ulimit -q`, now " + softLimitText(RLIMIT_MSGQUEUE)
-            + " B) was reached; raise it with `ulimit -q N`";
+        hint = "out of memory, or the per-user limit RLIMIT_MSGQUEUE (`ulimit -q`, now "
+            + softLimitText(RLIMIT_MSGQUEUE) + " B) was reached; raise it with `ulimit -q N`";
         break;
     default:
         throwSystemError(what, err);
@@ -137,8 +137,8 @@ public:
     Received receive() override
     {
         for (;;) {
-            const ssize_t got
-                = mq_receive(m_receive, reinterpret_cast<char*>(m_receiveBuffer.data()), m_receiveBuffer.size(), nullptr);
+            auto* buffer = reinterpret_cast<char*>(m_receiveBuffer.data());
+            const ssize_t got = mq_receive(m_receive, buffer, m_receiveBuffer.size(), nullptr);
             if (got >= 0)
                 return { Received::Status::Frame, m_receiveBuffer.span().first(static_cast<std::size_t>(got)) };
             if (errno != EINTR)

@@ -45,7 +45,8 @@ ShmMailbox::ShmMailbox(const TransportConfig& config, std::unique_ptr<Notifier> 
 ShmMailbox::End ShmMailbox::endOf(int ring) const
 {
     End end;
-    end.control = reinterpret_cast<RingControl*>(m_memory.data() + static_cast<std::size_t>(ring) * sizeof(RingControl));
+    end.control
+        = reinterpret_cast<RingControl*>(m_memory.data() + static_cast<std::size_t>(ring) * sizeof(RingControl));
     end.slots = m_memory.data() + static_cast<std::size_t>(m_rings) * sizeof(RingControl)
         + static_cast<std::size_t>(ring) * m_slots * m_stride;
     end.dataChannel = ring == 0 ? Channel::ToB : Channel::ToA;
@@ -70,7 +71,8 @@ void ShmMailbox::attach(Side side)
 
 std::atomic_ref<std::uint64_t> ShmMailbox::lengthOf(const End& end) const
 {
-    return std::atomic_ref<std::uint64_t>(*reinterpret_cast<std::uint64_t*>(end.slots + (end.index % m_slots) * m_stride));
+    auto* length = reinterpret_cast<std::uint64_t*>(end.slots + (end.index % m_slots) * m_stride);
+    return std::atomic_ref<std::uint64_t>(*length);
 }
 
 std::byte* ShmMailbox::frameOf(const End& end) const { return end.slots + (end.index % m_slots) * m_stride + kLine; }

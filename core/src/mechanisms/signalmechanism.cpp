@@ -19,7 +19,7 @@ namespace ipcpg {
 
 namespace {
 
-constexpr long kPollIntervalNs = 100'000'000; // a merged end marker costs the receiver this much, never a hang
+constexpr long kPollIntervalNs = 100'000'000; // a merged end marker costs the receiver this long, not a hang
 constexpr std::uint64_t kQueueFullLimitNs = 5'000'000'000ULL;
 
 // Through syscall(): glibc 2.36's <sys/pidfd.h> declares its wrappers without C linkage.
@@ -43,7 +43,9 @@ struct PidPage {
 };
 
 // Signals sent with sigqueue semantics (SI_QUEUE, a 32-bit sival_int) and taken with
-// sigtimedwait: no handler runs, the waiting side dequeues them synchronously.
+// sigwaitinfo: no handler runs, the waiting side dequeues them synchronously. With `poll`,
+// sigtimedwait instead, returning TimedOut after the poll interval so a merged (lost) end
+// marker cannot hang the receiver.
 //
 // Two signal numbers: one for messages, one for the end marker. A process dequeues the lowest
 // pending number first, so the end marker, numbered higher, arrives after every message queued
@@ -56,9 +58,10 @@ struct PidPage {
 // late end marker can never reach an unrelated process that inherited a recycled pid.
 class SignalNotifier final : public Notifier {
 public:
-    SignalNotifier(Mode mode, bool realtime)
+    SignalNotifier(Mode mode, bool realtime, bool poll)
         : m_page(sizeof(PidPage), "the signal pid page")
         , m_tokens(mode == Mode::PingPong)
+        , m_poll(poll)
         , m_dataSignal(realtime ? SIGRTMIN : SIGUSR1)
         , m_endSignal(realtime ? SIGRTMIN + 1 : SIGUSR2)
     {
@@ -110,8 +113,8 @@ public:
             else if (now - fullSince > kQueueFullLimitNs)
                 throw Error("signal: the queue of pending signals stayed full for 5 s: the per-user limit "
                             "RLIMIT_SIGPENDING (`ulimit -i`, now "
-                    + softLimitText(RLIMIT_SIGPENDING) + ") is used up, possibly by other processes of this user; raise it with "
-                    + "`ulimit -i N`");
+                    + softLimitText(RLIMIT_SIGPENDING)
+                    + ") is used up, possibly by other processes of this user; raise it with `ulimit -i N`");
             sched_yield();
         }
     }
@@ -122,7 +125,7 @@ public:
         const timespec interval { 0, kPollIntervalNs };
         for (;;) {
             siginfo_t info {};
-            const int signal = sigtimedwait(&m_waitSet, &info, &interval);
+            const int signal = m_poll ? sigtimedwait(&m_waitSet, &info, &interval) : sigwaitinfo(&m_waitSet, &info);
             if (signal < 0) {
                 if (errno == EAGAIN || errno == EINTR)
                     return { Received::Status::TimedOut, std::nullopt, 0 };
@@ -166,6 +169,7 @@ private:
 
     SharedMapping m_page;
     bool m_tokens;
+    bool m_poll;
     int m_dataSignal;
     int m_endSignal;
     sigset_t m_waitSet {};
@@ -213,7 +217,11 @@ protected:
 
     std::unique_ptr<Notifier> createNotifier(const TransportConfig& config) const override
     {
-        return std::make_unique<SignalNotifier>(config.mode, !standardSignals(config.options));
+        const bool standard = standardSignals(config.options);
+        // Only a bare standard signal can be merged away, end marker included; everywhere else a
+        // poll interval would only add a timer to every wait (about 0.4 us each).
+        return std::make_unique<SignalNotifier>(
+            config.mode, !standard, standard && !payloadInSharedMemory(config.options));
     }
 };
 
