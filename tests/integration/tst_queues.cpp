@@ -5,6 +5,7 @@
 #include <QFileInfo>
 #include <QTest>
 #include <QThread>
+#include <atomic>
 #include <cerrno>
 #include <fcntl.h>
 #include <fstream>
@@ -234,6 +235,41 @@ private slots:
         QCOMPARE(outcome.result->lost, std::uint64_t { 0 });
         QCOMPARE(outcome.result->messages, messages);
         QCOMPARE(outcome.result->integrityErrors, std::uint64_t { 0 });
+    }
+
+    void stopEndsBareNotificationPingPongCleanly_data()
+    {
+        QTest::addColumn<QString>("mechanism");
+        QTest::addColumn<quint64>("size");
+        QTest::newRow("semaphore") << QStringLiteral("semaphore") << quint64(0);
+        QTest::newRow("eventfd") << QStringLiteral("eventfd") << quint64(0);
+        QTest::newRow("signal") << QStringLiteral("signal") << quint64(4);
+    }
+
+    void stopEndsBareNotificationPingPongCleanly()
+    {
+        // These primitives wait without a timeout, so on a stop the responder must still answer
+        // the request in flight: the initiator sees the stop only after that reply, then ends
+        // the pair with its end marker. Both sides exit by themselves, none is killed.
+        QFETCH(QString, mechanism);
+        QFETCH(quint64, size);
+        RunSpec spec = countedRun(qPrintable(mechanism), Mode::PingPong, size, 0);
+        spec.durationS = 30;
+        std::atomic<bool> cancel { false };
+        SupervisorOptions options;
+        options.workerPath = test::workerPath().toStdString();
+        options.cancel = &cancel;
+        int samples = 0;
+        options.onSample = [&](const SampleMessage&) {
+            if (++samples == 2)
+                cancel = true;
+        };
+        const RunOutcome outcome = superviseRun(spec, options);
+        QCOMPARE(outcome.exitCode, 0);
+        QVERIFY(outcome.result && outcome.result->partial);
+        QVERIFY(outcome.result->messages > 0);
+        for (const SideReport& side : outcome.result->sides)
+            QCOMPARE(QString::fromStdString(side.exit), QStringLiteral("exited with status 0"));
     }
 
     void queuesAreRemovedAfterTheRun_data()
