@@ -5,7 +5,6 @@
 #include <QFileInfo>
 #include <QTest>
 #include <QThread>
-#include <atomic>
 #include <cerrno>
 #include <fcntl.h>
 #include <fstream>
@@ -255,16 +254,7 @@ private slots:
         QFETCH(quint64, size);
         RunSpec spec = countedRun(qPrintable(mechanism), Mode::PingPong, size, 0);
         spec.durationS = 30;
-        std::atomic<bool> cancel { false };
-        SupervisorOptions options;
-        options.workerPath = test::workerPath().toStdString();
-        options.cancel = &cancel;
-        int samples = 0;
-        options.onSample = [&](const SampleMessage&) {
-            if (++samples == 2)
-                cancel = true;
-        };
-        const RunOutcome outcome = superviseRun(spec, options);
+        const RunOutcome outcome = test::runWorkerCancelledAfter(spec, 2);
         QCOMPARE(outcome.exitCode, 0);
         QVERIFY(outcome.result && outcome.result->partial);
         QVERIFY(outcome.result->messages > 0);

@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <atomic>
 #include <cerrno>
 #include <fcntl.h>
 #include <mqueue.h>
@@ -28,6 +29,20 @@ RunOutcome runWorker(const RunSpec& spec)
 {
     SupervisorOptions options;
     options.workerPath = workerPath().toStdString();
+    return superviseRun(spec, options);
+}
+
+RunOutcome runWorkerCancelledAfter(const RunSpec& spec, int samples)
+{
+    std::atomic<bool> cancel { false };
+    SupervisorOptions options;
+    options.workerPath = workerPath().toStdString();
+    options.cancel = &cancel;
+    int seen = 0;
+    options.onSample = [&](const SampleMessage&) {
+        if (++seen == samples)
+            cancel = true;
+    };
     return superviseRun(spec, options);
 }
 

@@ -31,6 +31,9 @@ QString cliPath();
 // Runs a spec through a real worker and waits for it.
 RunOutcome runWorker(const RunSpec& spec);
 
+// The same, cancelled (as a user's stop) once `samples` samples have arrived.
+RunOutcome runWorkerCancelledAfter(const RunSpec& spec, int samples);
+
 // Kernel objects of a run (RunResult::objects) that still exist: must be empty after every run.
 QStringList leftoverObjects(const RunResult& result);
 
