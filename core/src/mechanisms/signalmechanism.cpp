@@ -2,9 +2,10 @@
 #include <cerrno>
 #include <csignal>
 #include <ctime>
+#include <new>
 #include <sched.h>
-#include <sys/syscall.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "ipcpg/error.h"
