@@ -34,6 +34,11 @@ MechanismRegistry::MechanismRegistry()
         &unixDgramMechanism(),
         &tcpMechanism(),
         &udpMechanism(),
+        &posixMqMechanism(),
+        &sysvMqMechanism(),
+        &semaphoreMechanism(),
+        &signalMechanism(),
+        &eventfdMechanism(),
     }
 {
 }

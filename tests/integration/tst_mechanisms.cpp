@@ -1,7 +1,7 @@
 // Every mechanism in the registry, in every mode it has, at the sizes that matter (1 B, 64 B,
-// 4 KiB, 64 KiB, 1 MiB and its own limit), through real worker processes: every message must
-// arrive intact (or be counted as lost where the mechanism may drop), sizes beyond the limit must
-// be refused naming the limit, and nothing may be left behind.
+// 4 KiB, 64 KiB, 1 MiB, its own limit, and 0 B where it takes that), through real worker
+// processes: every message must arrive intact (or be counted as lost where the mechanism may
+// drop), sizes beyond the limit must be refused naming the limit, and nothing may be left behind.
 #include <QTest>
 #include <QThread>
 #include <set>
@@ -65,6 +65,8 @@ private slots:
                 std::set<std::uint64_t> sizes = variant.empty()
                     ? std::set<std::uint64_t> { 1, 64, 4096, 65536, 1 << 20, limit.max }
                     : std::set<std::uint64_t> { 64, limit.max };
+                if (limit.min == 0)
+                    sizes.insert(0); // bare notification primitives carry nothing: 0 B is their main size
                 for (Mode mode : info.modes) {
                     for (std::uint64_t size : sizes) {
                         if (size < limit.min || size > limit.max)

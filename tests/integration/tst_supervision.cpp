@@ -67,18 +67,9 @@ private slots:
         RunSpec spec;
         spec.mechanism = "pipe";
         spec.durationS = 30;
-        std::atomic<bool> cancel { false };
-        SupervisorOptions options;
-        options.workerPath = test::workerPath().toStdString();
-        options.cancel = &cancel;
-        int samples = 0;
-        options.onSample = [&](const SampleMessage&) {
-            if (++samples == 3)
-                cancel = true;
-        };
         QElapsedTimer timer;
         timer.start();
-        const RunOutcome outcome = superviseRun(spec, options);
+        const RunOutcome outcome = test::runWorkerCancelledAfter(spec, 3);
         QVERIFY(timer.elapsed() < 5000);
         QCOMPARE(outcome.exitCode, 0);
         QVERIFY(outcome.result && outcome.result->partial);

@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <atomic>
 #include <cerrno>
 #include <fcntl.h>
 #include <mqueue.h>
@@ -42,6 +43,20 @@ RunOutcome runWorkerAndAct(
     options.onSample = [&](const SampleMessage&) {
         if (++samples == afterSamples)
             action(hello);
+    };
+    return superviseRun(spec, options);
+}
+
+RunOutcome runWorkerCancelledAfter(const RunSpec& spec, int samples)
+{
+    std::atomic<bool> cancel { false };
+    SupervisorOptions options;
+    options.workerPath = workerPath().toStdString();
+    options.cancel = &cancel;
+    int seen = 0;
+    options.onSample = [&](const SampleMessage&) {
+        if (++seen == samples)
+            cancel = true;
     };
     return superviseRun(spec, options);
 }

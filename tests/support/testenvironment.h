@@ -36,6 +36,8 @@ RunOutcome runWorker(const RunSpec& spec);
 // is with the run under way (to interfere with its processes or look at its kernel objects).
 RunOutcome runWorkerAndAct(
     const RunSpec& spec, int afterSamples, const std::function<void(const HelloMessage&)>& action);
+// The same, cancelled (as a user's stop) once `samples` samples have arrived.
+RunOutcome runWorkerCancelledAfter(const RunSpec& spec, int samples);
 
 // Kernel objects of a run (RunResult::objects) that still exist: must be empty after every run.
 QStringList leftoverObjects(const RunResult& result);

@@ -11,5 +11,10 @@ const Mechanism& unixStreamMechanism();
 const Mechanism& unixDgramMechanism();
 const Mechanism& tcpMechanism();
 const Mechanism& udpMechanism();
+const Mechanism& posixMqMechanism();
+const Mechanism& sysvMqMechanism();
+const Mechanism& semaphoreMechanism();
+const Mechanism& signalMechanism();
+const Mechanism& eventfdMechanism();
 
 } // namespace ipcpg

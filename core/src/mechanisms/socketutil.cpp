@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <netinet/in.h>
 #include <string>
 #include <sys/socket.h>
@@ -202,13 +201,6 @@ void setReceiveTimeout(int fd, int milliseconds, std::string_view what)
     const timeval timeout { milliseconds / 1000, (milliseconds % 1000) * 1000 };
     if (::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) != 0)
         throwSystemError(std::string(what) + ": cannot set the receive timeout", errno);
-}
-
-std::uint64_t readProcNumber(const char* path)
-{
-    std::ifstream file(path);
-    std::uint64_t value = 0;
-    return file >> value ? value : 0;
 }
 
 } // namespace ipcpg

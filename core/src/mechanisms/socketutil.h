@@ -38,7 +38,4 @@ int socketOption(int fd, int level, int name, std::string_view what);
 // Makes a blocking recv() give up with EAGAIN after `milliseconds` without a datagram.
 void setReceiveTimeout(int fd, int milliseconds, std::string_view what);
 
-// An integer sysctl such as "/proc/sys/net/core/wmem_max", or 0 when it cannot be read.
-std::uint64_t readProcNumber(const char* path);
-
 } // namespace ipcpg

@@ -12,6 +12,7 @@
 #include "ipcpg/units.h"
 #include "mechanisms/datagramtransport.h"
 #include "mechanisms/mechanisms.h"
+#include "mechanisms/kernellimits.h"
 #include "mechanisms/socketutil.h"
 
 namespace ipcpg {
@@ -46,7 +47,7 @@ DatagramCeiling probeCeiling(int type)
     if (::socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, fds) != 0) {
         // Without a probe (out of descriptors), fall back to the send-buffer rule alone; a run
         // at a size the kernel cannot allocate then fails with a message saying so.
-        const std::uint64_t sendBuffer = 2 * readProcNumber(kWmemMax);
+        const std::uint64_t sendBuffer = 2 * readProcNumber(kWmemMax).value_or(0);
         return { sendBuffer > kSndbufReserve ? sendBuffer - kSndbufReserve : 0, sendBuffer, false };
     }
     const UniqueFd sender(fds[0]);
@@ -85,7 +86,7 @@ DatagramCeiling ceilingFor(int type)
 {
     static std::mutex mutex;
     static std::map<std::pair<int, std::uint64_t>, DatagramCeiling> known;
-    const std::pair key { type, readProcNumber(kWmemMax) };
+    const std::pair key { type, readProcNumber(kWmemMax).value_or(0) };
     const std::lock_guard lock(mutex);
     const auto found = known.find(key);
     if (found != known.end())
@@ -136,7 +137,7 @@ public:
     SizeLimit sizeLimit(const MechanismOptions& options) const override
     {
         const DatagramCeiling ceiling = ceilingFor(socketTypeOf(options));
-        const std::uint64_t wmemMax = readProcNumber(kWmemMax);
+        const std::uint64_t wmemMax = readProcNumber(kWmemMax).value_or(0);
         const std::uint64_t maxPayload
             = ceiling.frameBytes > kFrameHeaderSize ? ceiling.frameBytes - kFrameHeaderSize : 0;
         std::string reason

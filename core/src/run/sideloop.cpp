@@ -383,11 +383,16 @@ void notifyResponder(const SideContext& context)
     for (std::uint64_t served = 0;; ++served) {
         const Transport::Notification request = transport.awaitNotification();
         // A only raises pairDone after its last reply arrived, so seeing it here means the
-        // wake-up was the final one.
-        if (pairDone(context))
+        // wake-up was the final one. A stop request alone is not: A may be blocked waiting for
+        // this reply (a primitive without a poll interval never times out), and it sends its
+        // end marker as soon as the reply lets it see the stop.
+        if (context.control->pairDone[context.pair].load(std::memory_order_acquire) != 0)
             return;
-        if (request.status == Received::Status::TimedOut)
+        if (request.status == Received::Status::TimedOut) {
+            if (pairDone(context))
+                return;
             continue;
+        }
         if (request.status == Received::Status::Closed)
             peerClosed(context);
         countToken(counters, request, tokenFor(served), true);

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace ipcpg {
+
+// One number from a /proc file that mirrors a sysctl ("/proc/sys/fs/mqueue/msgsize_max"), read
+// when a limit is checked so a value the administrator changed counts at once. nullopt when the
+// file is missing or does not hold a number (no /proc, another kernel).
+std::optional<std::uint64_t> readProcNumber(const char* path);
+
+// The soft value of a resource limit as text ("819200", "unlimited").
+std::string softLimitText(int resource);
+
+} // namespace ipcpg
