@@ -22,7 +22,7 @@ namespace ipcpg {
 
 namespace {
 
-constexpr std::uint64_t kSizePresets[] = { 1, 64, 256, 1024, 4096, 16384, 65536, 262144, 1 << 20, 4 << 20, 16 << 20 };
+constexpr std::uint64_t kSizePresets[] = { 0, 1, 64, 256, 1024, 4096, 16384, 65536, 262144, 1 << 20, 4 << 20, 16 << 20 };
 
 } // namespace
 
@@ -48,7 +48,7 @@ RunSetupPanel::RunSetupPanel(QWidget* parent)
     m_size->setInsertPolicy(QComboBox::NoInsert);
     for (std::uint64_t size : kSizePresets)
         m_size->addItem(formatBytesQ(size), QVariant::fromValue<qulonglong>(size));
-    m_size->setCurrentIndex(1);
+    m_size->setCurrentIndex(m_size->findData(QVariant::fromValue<qulonglong>(64)));
     m_size->setToolTip(tr("Payload bytes per message: pick a preset or type a size such as 3000, 8K or 2M"));
     form->addRow(tr("Message &size"), m_size);
     m_sizeProblem = new QLabel;
@@ -144,7 +144,29 @@ void RunSetupPanel::mechanismChanged()
     m_mode->setCurrentIndex(keep >= 0 ? keep : 0);
     m_mode->blockSignals(false);
     rebuildOptions();
+    adjustSizeToLimits();
     validate();
+}
+
+void RunSetupPanel::adjustSizeToLimits()
+{
+    // Keep the size when the mechanism takes it with these options; otherwise move to the nearest
+    // preset it takes, so a switch never leaves the panel in a refused state.
+    const RunSpec current = spec();
+    const Mechanism* mechanism = MechanismRegistry::instance().find(current.mechanism);
+    if (!mechanism)
+        return;
+    const SizeLimit limit = mechanism->sizeLimit(MechanismRegistry::instance().resolveOptions(*mechanism, current.options));
+    if (current.messageSize >= limit.min && current.messageSize <= limit.max)
+        return;
+    int best = -1;
+    for (int i = 0; i < m_size->count(); ++i) {
+        const std::uint64_t preset = m_size->itemData(i).toULongLong();
+        if (preset >= limit.min && preset <= limit.max && (best < 0 || preset <= current.messageSize))
+            best = i;
+    }
+    if (best >= 0)
+        m_size->setCurrentIndex(best);
 }
 
 void RunSetupPanel::rebuildOptions()
@@ -159,7 +181,10 @@ void RunSetupPanel::rebuildOptions()
             box->addItem(toQString(value), toQString(value));
         box->setCurrentIndex(box->findData(toQString(option.defaultValue)));
         box->setToolTip(toQString(option.help));
-        connect(box, &QComboBox::currentIndexChanged, this, &RunSetupPanel::validate);
+        connect(box, &QComboBox::currentIndexChanged, this, [this] {
+            adjustSizeToLimits();
+            validate();
+        });
         m_optionsForm->addRow(toQString(option.name), box);
         m_optionBoxes.insert(toQString(option.name), box);
     }

@@ -45,6 +45,7 @@ signals:
 private:
     void mechanismChanged();
     void rebuildOptions();
+    void adjustSizeToLimits();
     void validate();
 
     QComboBox* m_mechanism = nullptr;

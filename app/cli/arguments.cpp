@@ -52,7 +52,7 @@ std::uint64_t parseSizeArgument(const std::string& option, const std::string& te
     const auto size = parseByteCount(text);
     if (!size)
         throw UsageError(option + " " + quoted(text)
-            + " is not a size; use a whole number of bytes with an optional K, M or G suffix, from 1 to 16M");
+            + " is not a size; use a whole number of bytes with an optional K, M or G suffix, from 0 to 16M");
     if (*size > RunSpec::kMaxMessageSize)
         throw UsageError(option + " " + quoted(text) + " is " + formatBytes(*size)
             + ", above the largest message size, 16 MiB (16777216 B)");

@@ -86,7 +86,7 @@ int main(int argc, char** argv)
     if (parser.isSet(size)) {
         const auto bytes = ipcpg::parseByteCount(parser.value(size).toStdString());
         if (!bytes || *bytes > ipcpg::RunSpec::kMaxMessageSize)
-            return refuse(QStringLiteral("--size \"%1\" is not allowed; give bytes from 1 to 16M (suffixes K, M)").arg(parser.value(size)));
+            return refuse(QStringLiteral("--size \"%1\" is not allowed; give bytes from 0 to 16M (suffixes K, M)").arg(parser.value(size)));
         spec.messageSize = *bytes;
     }
     if (parser.isSet(mode)) {

@@ -10,6 +10,7 @@
 #include <QTest>
 #include <csignal>
 
+#include "ipcpg/mechanismregistry.h"
 #include "livechartsview.h"
 #include "mainwindow.h"
 #include "resultsmodel.h"
@@ -157,6 +158,32 @@ private slots:
         QVERIFY(panel->problem().isEmpty());
         QVERIFY(panel->startButton()->isEnabled());
         QCOMPARE(panel->spec().messageSize, std::uint64_t { 65536 });
+
+        // A mechanism with a size ceiling greys out the presets above it, saying why.
+        if (MechanismRegistry::instance().find("posix-mq")) {
+            RunSpec spec;
+            spec.mechanism = "posix-mq";
+            spec.messageSize = 64;
+            panel->setSpec(spec);
+            auto* model = qobject_cast<QStandardItemModel*>(panel->sizeBox()->model());
+            QVERIFY(model);
+            for (int i = 0; i < panel->sizeBox()->count(); ++i) {
+                const auto size = panel->sizeBox()->itemData(i).toULongLong();
+                const bool allowed = size >= 1 && size <= 8160;
+                QCOMPARE(model->item(i)->isEnabled(), allowed);
+                if (!allowed)
+                    QVERIFY(model->item(i)->toolTip().contains(QStringLiteral("posix-mq")));
+            }
+            // Switching to a mechanism that cannot take the size moves to one it can take.
+            panel->sizeBox()->setCurrentIndex(panel->sizeBox()->findData(QVariant::fromValue<qulonglong>(4096)));
+            spec.mechanism = "pipe";
+            spec.messageSize = 1 << 20;
+            panel->setSpec(spec);
+            QCOMPARE(panel->spec().messageSize, std::uint64_t { 1 << 20 });
+            panel->mechanismBox()->setCurrentIndex(panel->mechanismBox()->findData(QStringLiteral("posix-mq")));
+            QVERIFY(panel->spec().messageSize <= 8160);
+            QVERIFY(panel->problem().isEmpty());
+        }
     }
 };
 
