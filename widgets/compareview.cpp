@@ -17,7 +17,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QLogValueAxis>
-#include <QMap>
+#include <QHash>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
@@ -223,6 +223,15 @@ void CompareView::setMechanisms(const QStringList& ids)
 void CompareView::setSizes(const QString& sizes) { m_sizes->setText(sizes); }
 void CompareView::setDuration(double seconds) { m_duration->setValue(seconds); }
 
+void CompareView::setMode(Mode mode) { m_mode->setCurrentIndex(m_mode->findData(toQString(toString(mode)))); }
+
+void CompareView::setPlacements(const QList<Placement>& placements)
+{
+    m_unpinned->setChecked(placements.contains(Placement::Unpinned));
+    m_sameCore->setChecked(placements.contains(Placement::SameCore));
+    m_crossCore->setChecked(placements.contains(Placement::CrossCore));
+}
+
 QList<RunSpec> CompareView::plan(QStringList* skipped) const
 {
     QList<std::uint64_t> sizes;
@@ -313,7 +322,8 @@ void CompareView::rebuildChart()
 
     // Groups are sizes; within a group, one bar per mechanism (and placement when several).
     QList<std::uint64_t> sizes;
-    QMap<QString, QMap<std::uint64_t, double>> bars;
+    QStringList order; // bars in the order the runs came, which is the registry's (DESIGN.md's)
+    QHash<QString, QHash<std::uint64_t, double>> bars;
     double max = 0, min = 0;
     for (const RunResult& r : m_results->results()) {
         const double value = valueOf(r, info.metric);
@@ -324,19 +334,25 @@ void CompareView::rebuildChart()
         QString name = toQString(r.spec.mechanism);
         if (r.spec.placement != Placement::Unpinned)
             name += QLatin1Char(' ') + toQString(toString(r.spec.placement));
+        if (!order.contains(name))
+            order << name;
         bars[name][r.spec.messageSize] = value;
         max = std::max(max, value);
         min = min == 0 ? value : std::min(min, value);
     }
     std::sort(sizes.begin(), sizes.end());
     const AxisScale scale = AxisScale::forMaximum(info.quantity, max);
+    const bool logarithmic = m_logScale->isChecked() && max > 0;
+    const double logLow = logarithmic ? std::pow(10.0, std::floor(std::log10(min / scale.divisor))) : 0.0;
     auto* series = new QBarSeries;
     int color = 0;
-    for (auto it = bars.cbegin(); it != bars.cend(); ++it) {
-        auto* set = new QBarSet(it.key());
+    for (const QString& name : order) {
+        auto* set = new QBarSet(name);
         set->setColor(ChartTheme::seriesColor(color++));
+        // A pair that was not run has no bar: on a log axis that is a bar ending at the axis floor.
+        const QHash<std::uint64_t, double>& values = bars[name];
         for (std::uint64_t size : sizes)
-            *set << (it.value().contains(size) ? it.value().value(size) / scale.divisor : 0.0);
+            *set << (values.contains(size) ? values.value(size) / scale.divisor : logLow);
         series->append(set);
     }
     chart->addSeries(series);
@@ -347,13 +363,12 @@ void CompareView::rebuildChart()
     chart->addAxis(categories, Qt::AlignBottom);
     series->attachAxis(categories);
     const QString title = tr("%1 (%2)").arg(tr(info.name), scale.unit);
-    if (m_logScale->isChecked() && max > 0) {
+    if (logarithmic) {
         auto* axis = new QLogValueAxis;
         axis->setBase(10);
         axis->setLabelFormat(QStringLiteral("%g"));
-        const double low = std::pow(10.0, std::floor(std::log10(min / scale.divisor)));
         const double high = std::pow(10.0, std::ceil(std::log10(max / scale.divisor * 1.05)));
-        axis->setRange(low, std::max(high, low * 10));
+        axis->setRange(logLow, std::max(high, logLow * 10));
         axis->setMinorTickCount(8);
         axis->setTitleText(title);
         chart->addAxis(axis, Qt::AlignLeft);

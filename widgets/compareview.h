@@ -37,6 +37,8 @@ public:
     void setMechanisms(const QStringList& ids);
     void setSizes(const QString& sizes);
     void setDuration(double seconds);
+    void setMode(Mode mode);
+    void setPlacements(const QList<Placement>& placements);
     void startSweep();
     void cancelSweep();
 

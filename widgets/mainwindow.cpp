@@ -383,6 +383,17 @@ void MainWindow::exportWithDialog(ExportKind kind)
     exportCurrent(kind, path);
 }
 
+bool MainWindow::showTab(const QString& name)
+{
+    const QMap<QString, QWidget*> tabs { { QStringLiteral("live"), m_liveTab }, { QStringLiteral("compare"), m_compare },
+        { QStringLiteral("claims"), m_claims } };
+    QWidget* tab = tabs.value(name);
+    if (!tab)
+        return false;
+    m_tabs->setCurrentWidget(tab);
+    return true;
+}
+
 void MainWindow::setTheme(Theme theme)
 {
     m_theme = theme;

@@ -49,6 +49,8 @@ public:
     // Writes what the current tab shows; returns false and shows why when it cannot.
     bool exportCurrent(ExportKind kind, const QString& path);
     void setTheme(Theme theme);
+    // Shows the tab named "live", "compare", "race" or "claims"; false for another name.
+    bool showTab(const QString& name);
     // Restores the set-up and the window geometry from QSettings.
     void restoreSettings();
 

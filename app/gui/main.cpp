@@ -11,6 +11,7 @@
 #include "ipcpg/mechanismregistry.h"
 #include "ipcpg/units.h"
 #include "ipcpg/version.h"
+#include "compareview.h"
 #include "mainwindow.h"
 #include "runsetuppanel.h"
 
@@ -33,6 +34,70 @@ bool exportAll(ipcpg::MainWindow& window, const Exports& exports)
             ok = window.exportCurrent(kind, path) && ok;
     }
     return ok;
+}
+
+// --compare: runs a sweep in the Compare tab, then exports and quits like a single run does.
+int runComparison(QApplication& app, ipcpg::MainWindow& window, const QCommandLineParser& parser, const Exports& exports, bool quit)
+{
+    QTextStream err(stderr);
+    const auto refuse = [&](const QString& message) {
+        err << "ipc-playground: " << message << '\n';
+        return 2;
+    };
+    const auto& registry = ipcpg::MechanismRegistry::instance();
+    QStringList ids;
+    const QString list = parser.value(QStringLiteral("compare"));
+    if (list == QStringLiteral("all")) {
+        for (const std::string& id : registry.ids())
+            ids << QString::fromStdString(id);
+    } else {
+        for (const QString& id : list.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            if (!registry.find(id.trimmed().toStdString()))
+                return refuse(QStringLiteral("--compare names \"%1\", which is not a mechanism; see `ipcpg list`").arg(id.trimmed()));
+            ids << id.trimmed();
+        }
+    }
+    if (ids.isEmpty())
+        return refuse(QStringLiteral("--compare needs mechanism ids or all"));
+    ipcpg::CompareView* view = window.compareView();
+    view->setMechanisms(ids);
+    view->setSizes(parser.isSet(QStringLiteral("size")) ? parser.value(QStringLiteral("size")) : QStringLiteral("64, 4K, 64K"));
+    if (parser.isSet(QStringLiteral("mode"))) {
+        const auto mode = ipcpg::parseMode(parser.value(QStringLiteral("mode")).toStdString());
+        if (!mode)
+            return refuse(QStringLiteral("--mode \"%1\" is not allowed; use pingpong or stream").arg(parser.value(QStringLiteral("mode"))));
+        view->setMode(*mode);
+    }
+    if (parser.isSet(QStringLiteral("duration"))) {
+        const auto seconds = ipcpg::parseSeconds(parser.value(QStringLiteral("duration")).toStdString());
+        if (!seconds || *seconds < 0.1 || *seconds > 60)
+            return refuse(QStringLiteral("--duration \"%1\" is not allowed with --compare; give 0.1 to 60 seconds per run").arg(parser.value(QStringLiteral("duration"))));
+        view->setDuration(*seconds);
+    }
+    if (parser.isSet(QStringLiteral("placement"))) {
+        QList<ipcpg::Placement> placements;
+        for (const QString& name : parser.value(QStringLiteral("placement")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            const auto placement = ipcpg::parsePlacement(name.trimmed().toStdString());
+            if (!placement)
+                return refuse(QStringLiteral("--placement \"%1\" is not allowed; use same-core, cross-core or unpinned").arg(name.trimmed()));
+            placements << *placement;
+        }
+        view->setPlacements(placements);
+    }
+    QStringList skipped;
+    if (view->plan(&skipped).isEmpty())
+        return refuse(QStringLiteral("nothing to compare: %1").arg(skipped.join(QStringLiteral("; "))));
+    window.showTab(QStringLiteral("compare"));
+    window.show();
+    QObject::connect(view, &ipcpg::CompareView::sweepFinished, &app, [&, view](bool cancelled) {
+        QTimer::singleShot(0, &app, [&, cancelled] {
+            const bool exported = exportAll(window, exports);
+            if (quit)
+                QApplication::exit(exported && !cancelled ? 0 : 1);
+        });
+    });
+    view->startSweep();
+    return QApplication::exec();
 }
 
 } // namespace
@@ -64,8 +129,13 @@ int main(int argc, char** argv)
     const QCommandLineOption exportJson(QStringLiteral("export-json"), QStringLiteral("After the run, write its result as JSON"), QStringLiteral("FILE"));
     const QCommandLineOption quitWhenDone(QStringLiteral("quit-when-done"), QStringLiteral("Quit after the run and the exports (exit 1 if either failed)"));
     const QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("system, light or dark"), QStringLiteral("THEME"));
+    const QCommandLineOption compare(QStringLiteral("compare"),
+        QStringLiteral("Run a comparison in the Compare tab instead of a single run: mechanism ids, comma separated, or all; "
+                       "--size takes a comma-separated list, --placement too; the exports then hold the comparison"),
+        QStringLiteral("IDS"));
+    const QCommandLineOption tab(QStringLiteral("tab"), QStringLiteral("Show this tab: live, compare, race or claims"), QStringLiteral("TAB"));
     parser.addOptions({ mechanism, size, mode, duration, sync, option, placement, start, exportPng, exportSvg, exportCsv,
-        exportJson, quitWhenDone, theme });
+        exportJson, quitWhenDone, theme, compare, tab });
     parser.process(app);
 
     QTextStream err(stderr);
@@ -76,6 +146,10 @@ int main(int argc, char** argv)
 
     ipcpg::MainWindow window;
     window.restoreSettings();
+    if (parser.isSet(compare)) {
+        const Exports exports { parser.value(exportPng), parser.value(exportSvg), parser.value(exportCsv), parser.value(exportJson) };
+        return runComparison(app, window, parser, exports, parser.isSet(quitWhenDone));
+    }
     ipcpg::RunSpec spec = window.setupPanel()->spec();
     if (parser.isSet(mechanism)) {
         spec.mechanism = parser.value(mechanism).toStdString();
@@ -135,6 +209,8 @@ int main(int argc, char** argv)
     }
 
     const Exports exports { parser.value(exportPng), parser.value(exportSvg), parser.value(exportCsv), parser.value(exportJson) };
+    if (parser.isSet(tab) && !window.showTab(parser.value(tab)))
+        return refuse(QStringLiteral("--tab \"%1\" is not allowed; use live, compare, race or claims").arg(parser.value(tab)));
     const bool quit = parser.isSet(quitWhenDone);
     window.setupPanel()->setSpec(spec);
     window.show();
