@@ -79,7 +79,14 @@ int sweepCommand(const SweepArguments& arguments)
         std::string label;
     };
     std::vector<Planned> plan;
-    std::vector<std::string> skipped;
+    // Refused combinations, grouped by mechanism and mode so a sweep over "all" does not print one
+    // line per size for a mechanism that takes none of them.
+    struct Skipped {
+        std::string what;
+        std::vector<std::string> sizes;
+        std::string reason;
+    };
+    std::vector<Skipped> skipped;
     for (const std::string& id : arguments.mechanisms) {
         for (Mode mode : arguments.modes) {
             for (std::uint64_t size : arguments.sizes) {
@@ -104,14 +111,22 @@ int sweepCommand(const SweepArguments& arguments)
                         registry.validate(spec);
                         plan.push_back({ spec, label });
                     } catch (const UsageError& error) {
-                        skipped.push_back(label + ": " + error.what());
+                        const std::string what = id + " " + std::string(toString(mode)) + " "
+                            + std::string(toString(placement));
+                        if (skipped.empty() || skipped.back().what != what)
+                            skipped.push_back({ what, {}, error.what() });
+                        skipped.back().sizes.push_back(formatBytes(size));
                     }
                 }
             }
         }
     }
-    for (const std::string& reason : skipped)
-        std::cerr << "ipcpg: skipped " << reason << '\n';
+    for (const Skipped& skip : skipped) {
+        std::string sizes;
+        for (const std::string& size : skip.sizes)
+            sizes += (sizes.empty() ? "" : ", ") + size;
+        std::cerr << "ipcpg: skipped " << skip.what << " at " << sizes << ": " << skip.reason << '\n';
+    }
     if (plan.empty()) {
         std::cerr << "ipcpg: nothing to run: every combination was refused\n";
         return 2;

@@ -94,8 +94,10 @@ std::string MechanismRegistry::refusal(
     if (size < limit.min)
         return "message size " + std::to_string(size) + " B is below the smallest size " + id + " takes ("
             + std::to_string(limit.min) + " B): " + limit.reason;
-    return "message size " + formatBytes(size) + " (" + std::to_string(size) + " B) is above the limit of " + id
-        + " (" + std::to_string(limit.max) + " B): " + limit.reason;
+    const std::string exact = std::to_string(size) + " B";
+    const std::string named = formatBytes(size) == exact ? exact : formatBytes(size) + " (" + exact + ")";
+    return "message size " + named + " is above the limit of " + id + " (" + std::to_string(limit.max)
+        + " B): " + limit.reason;
 }
 
 void MechanismRegistry::validate(RunSpec& spec) const
