@@ -9,23 +9,11 @@
 #include <QValueAxis>
 #include <cmath>
 
+#include "chartstyle.h"
+
 namespace ipcpg {
 
 namespace {
-
-// A "nice" upper bound for an axis: 1, 2 or 5 times a power of ten, with some headroom, so the
-// axis does not jump on every sample.
-double niceCeiling(double value)
-{
-    if (value <= 0)
-        return 1;
-    const double magnitude = std::pow(10.0, std::floor(std::log10(value * 1.1)));
-    for (double step : { 1.0, 2.0, 5.0, 10.0 }) {
-        if (step * magnitude >= value * 1.1)
-            return step * magnitude;
-    }
-    return 10 * magnitude;
-}
 
 struct Unit {
     double divisor;
@@ -70,69 +58,30 @@ QList<QPointF> scaled(const QList<QPointF>& points, double divisor)
     return result;
 }
 
-QLineSeries* makeSeries(const QString& name, const QColor& color)
-{
-    auto* series = new QLineSeries;
-    series->setName(name);
-    QPen pen(color);
-    pen.setWidthF(2.0);
-    series->setPen(pen);
-    return series;
-}
-
-QChart* makeChart(const QString& title)
-{
-    auto* chart = new QChart;
-    chart->setTitle(title);
-    chart->setAnimationOptions(QChart::NoAnimation); // live data: animations only lag
-    chart->legend()->setAlignment(Qt::AlignBottom);
-    chart->setMargins(QMargins(4, 4, 4, 4));
-    return chart;
-}
-
 } // namespace
 
 LiveChartsView::LiveChartsView(QWidget* parent)
     : QWidget(parent)
 {
-    auto* throughput = makeChart(tr("Throughput"));
-    m_messagesSeries = makeSeries(tr("messages/s"), QColor(0x1f, 0x77, 0xb4));
-    m_bytesSeries = makeSeries(tr("bytes/s"), QColor(0x2c, 0xa0, 0x2c));
+    auto* throughput = makeLiveChart(tr("Throughput"));
+    m_messagesSeries = makeLineSeries(tr("messages/s"), QColor(0x1f, 0x77, 0xb4));
+    m_bytesSeries = makeLineSeries(tr("bytes/s"), QColor(0x2c, 0xa0, 0x2c));
     throughput->addSeries(m_messagesSeries);
     throughput->addSeries(m_bytesSeries);
-    m_throughputTime = new QValueAxis;
-    m_throughputTime->setTitleText(tr("time (s)"));
-    m_messagesAxis = new QValueAxis;
-    m_bytesAxis = new QValueAxis;
-    throughput->addAxis(m_throughputTime, Qt::AlignBottom);
-    throughput->addAxis(m_messagesAxis, Qt::AlignLeft);
-    throughput->addAxis(m_bytesAxis, Qt::AlignRight);
-    m_messagesSeries->attachAxis(m_throughputTime);
-    m_messagesSeries->attachAxis(m_messagesAxis);
-    m_bytesSeries->attachAxis(m_throughputTime);
-    m_bytesSeries->attachAxis(m_bytesAxis);
+    m_throughputTime = addValueAxis(throughput, Qt::AlignBottom, tr("time (s)"), { m_messagesSeries, m_bytesSeries });
+    m_messagesAxis = addValueAxis(throughput, Qt::AlignLeft, {}, { m_messagesSeries });
+    m_bytesAxis = addValueAxis(throughput, Qt::AlignRight, {}, { m_bytesSeries });
 
-    auto* latency = makeChart(tr("Latency"));
-    m_p50Series = makeSeries(tr("p50"), QColor(0x9e, 0x4f, 0xc9));
-    m_p99Series = makeSeries(tr("p99"), QColor(0xd6, 0x27, 0x28));
+    auto* latency = makeLiveChart(tr("Latency"));
+    m_p50Series = makeLineSeries(tr("p50"), QColor(0x9e, 0x4f, 0xc9));
+    m_p99Series = makeLineSeries(tr("p99"), QColor(0xd6, 0x27, 0x28));
     latency->addSeries(m_p50Series);
     latency->addSeries(m_p99Series);
-    m_latencyTime = new QValueAxis;
-    m_latencyTime->setTitleText(tr("time (s)"));
-    m_latencyAxis = new QValueAxis;
-    latency->addAxis(m_latencyTime, Qt::AlignBottom);
-    latency->addAxis(m_latencyAxis, Qt::AlignLeft);
-    for (QLineSeries* series : { m_p50Series, m_p99Series }) {
-        series->attachAxis(m_latencyTime);
-        series->attachAxis(m_latencyAxis);
-    }
+    m_latencyTime = addValueAxis(latency, Qt::AlignBottom, tr("time (s)"), { m_p50Series, m_p99Series });
+    m_latencyAxis = addValueAxis(latency, Qt::AlignLeft, {}, { m_p50Series, m_p99Series });
 
-    m_throughputView = new QChartView(throughput);
-    m_latencyView = new QChartView(latency);
-    for (QChartView* view : { m_throughputView, m_latencyView }) {
-        view->setRenderHint(QPainter::Antialiasing);
-        view->setMinimumHeight(180);
-    }
+    m_throughputView = makeChartView(throughput);
+    m_latencyView = makeChartView(latency);
     auto* splitter = new QSplitter(Qt::Vertical);
     splitter->addWidget(m_throughputView);
     splitter->addWidget(m_latencyView);

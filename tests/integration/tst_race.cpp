@@ -147,9 +147,12 @@ private slots:
         QCOMPARE(r.syncErrors, r.expected - r.observed);
         QCOMPARE(r.details.at("lost_updates"), r.syncErrors);
         QCOMPARE(r.processes.size(), std::size_t { 3 });
+        // Live samples count the increments done so far; a late stale store can still pull the
+        // counter down, so only the final tally is exact.
+        QVERIFY(!samples.empty());
         for (const SampleMessage& sample : samples) {
             QVERIFY(sample.expected <= r.expected);
-            QVERIFY(sample.syncErrors <= r.syncErrors + 3); // at most one increment in flight per process
+            QCOMPARE(sample.syncErrors, sample.expected - std::min(sample.expected, sample.observed));
         }
     }
 

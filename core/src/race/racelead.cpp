@@ -13,6 +13,7 @@
 #include "ipcpg/controlprotocol.h"
 #include "ipcpg/error.h"
 #include "ipcpg/leadworker.h"
+#include "ipcpg/placement.h"
 #include "ipcpg/raceregistry.h"
 #include "ipcpg/runresources.h"
 #include "ipcpg/workerprocess.h"
@@ -150,12 +151,14 @@ void RaceLead::startWorkers()
 {
     watchSignals();
 
+    const std::vector<int> cpus = m_scenario->placement(m_spec);
     for (unsigned index = 0; index < *m_spec.workers; ++index) {
-        m_children.spawn(m_scenario->role(m_spec, index), [this, index]() -> int {
+        m_children.spawn(m_scenario->role(m_spec, index), [this, index, cpu = cpus[index]]() -> int {
             RaceWorkerSlot& slot = control().workers[index];
             try {
                 prctl(PR_SET_NAME, ("ipcpg-race" + std::to_string(index)).c_str());
                 m_resources->forgetInChild();
+                pinToCpu(cpu);
                 RaceWorker worker { m_spec, index, control(), slot, m_segment->area() };
                 m_scenario->prepare(worker);
                 slot.phase.store(static_cast<std::uint32_t>(SidePhase::Ready), std::memory_order_release);

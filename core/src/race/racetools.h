@@ -32,9 +32,17 @@ inline void cpuRelax()
 // core), then give the CPU away so a peer sharing this core can make progress.
 class Backoff {
 public:
+    static constexpr unsigned kShortSpin = 256; // a peer that may share this core
+    static constexpr unsigned kLongSpin = 1U << 16; // a peer pinned to another core: about a millisecond
+
+    explicit Backoff(unsigned spinsBeforeYield = kShortSpin)
+        : m_spinsBeforeYield(spinsBeforeYield)
+    {
+    }
+
     void pause()
     {
-        if (++m_spins < kSpinsBeforeYield) {
+        if (++m_spins < m_spinsBeforeYield) {
             cpuRelax();
             return;
         }
@@ -43,7 +51,7 @@ public:
     }
 
 private:
-    static constexpr unsigned kSpinsBeforeYield = 256;
+    unsigned m_spinsBeforeYield;
     unsigned m_spins = 0;
 };
 

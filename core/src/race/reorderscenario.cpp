@@ -3,6 +3,7 @@
 // buffer), so both can read "the other does not want in" and enter together.
 #include <unistd.h>
 
+#include "ipcpg/placement.h"
 #include "race/racescenario.h"
 #include "race/racetools.h"
 
@@ -24,7 +25,7 @@ struct ReorderState {
 
 // Both processes meet before every attempt and then wait a random 0..kJitterSpins spins, so their
 // entry attempts land within a few nanoseconds of each other often enough to show the
-// reordering. Measured on a 2-core machine: about one violation per hundred attempts.
+// reordering. Measured on a 2-core machine: one violation in 100 to 1000 attempts.
 constexpr std::uint32_t kJitterSpins = 256;
 
 // Slot counters.
@@ -46,7 +47,7 @@ public:
         };
         m_info.workers = { 2, 2, 2 };
         m_info.workersHelp = "processes: Peterson's algorithm is for exactly two";
-        m_info.iterations = { 1, 100'000'000, 200'000 };
+        m_info.iterations = { 1, 100'000'000, 100'000 };
         m_info.iterationsHelp = "critical-section entries per process";
         m_info.demoIterations = 20'000'000;
         m_info.windowNs = { 0, 1'000'000, 100 };
@@ -61,6 +62,18 @@ public:
 
     std::string role(const RaceSpec&, unsigned index) const override { return index == 0 ? "process A" : "process B"; }
 
+    // Reordering can only show while both processes run at the same instant. Left to the
+    // scheduler on a busy machine they may share one core for a whole run, and a context switch
+    // drains the store buffer. Pinned to two CPUs, every attempt that makes progress is one where
+    // both ran at once.
+    std::vector<int> placement(const RaceSpec&) const override
+    {
+        const std::vector<int> cpus = allowedCpus();
+        if (cpus.size() < 2)
+            return { -1, -1 };
+        return { cpus[0], cpus[1] };
+    }
+
     void run(RaceWorker& worker) const override
     {
         auto& state = *static_cast<ReorderState*>(worker.area);
@@ -70,12 +83,16 @@ public:
         const std::uint64_t iterations = *worker.spec.iterations;
         const std::uint64_t window = *worker.spec.windowNs;
         Jitter jitter(static_cast<std::uint32_t>(getpid()) * 2654435761U);
+        // Pinned apart, spinning never keeps the peer off its CPU, and yielding early would make
+        // the two miss each other on a busy machine: each would hand its CPU to other work just
+        // before the other arrives.
+        const unsigned spins = placement(worker.spec)[0] >= 0 ? Backoff::kLongSpin : Backoff::kShortSpin;
         std::uint64_t violations = 0;
         for (std::uint64_t attempt = 1; attempt <= iterations; ++attempt) {
             state.round[me].value.store(attempt, std::memory_order_release);
-            if (!waitFor([&] { return state.round[other].value.load(std::memory_order_acquire) >= attempt; }, worker))
+            if (!waitFor([&] { return state.round[other].value.load(std::memory_order_acquire) >= attempt; }, worker, spins))
                 break;
-            for (std::uint32_t spins = jitter.next() % kJitterSpins; spins > 0; --spins)
+            for (std::uint32_t delay = jitter.next() % kJitterSpins; delay > 0; --delay)
                 asm volatile("" ::: "memory");
 
             // Peterson's entry: I want in, you go first, then wait while you want in and it is your turn.
@@ -90,7 +107,7 @@ public:
                         return state.flag[other].value.load(std::memory_order_acquire) == 0
                             || state.turn.value.load(std::memory_order_acquire) != other;
                     },
-                    worker))
+                    worker, spins))
                 break;
 
             // Critical section. The locked add sees whether the other is inside too; it comes after
@@ -121,9 +138,9 @@ public:
 
 private:
     // Spins until `ready` or a stop request (false).
-    template <typename Ready> static bool waitFor(const Ready& ready, const RaceWorker& worker)
+    template <typename Ready> static bool waitFor(const Ready& ready, const RaceWorker& worker, unsigned spins)
     {
-        Backoff backoff;
+        Backoff backoff(spins);
         while (!ready()) {
             if (worker.stopRequested())
                 return false;

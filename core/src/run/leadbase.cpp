@@ -28,7 +28,7 @@ void LeadBase::sendHello(double clockReadNs)
     m_out.sendFinal(hello);
 }
 
-std::uint64_t LeadBase::startTogether(std::atomic<std::uint32_t>& go)
+std::uint64_t LeadBase::startTogether(std::atomic<std::uint32_t>& go, std::atomic<std::uint64_t>* startNs)
 {
     const std::uint64_t deadline = monotonicNs() + kStartTimeoutNs;
     for (;;) {
@@ -44,6 +44,8 @@ std::uint64_t LeadBase::startTogether(std::atomic<std::uint32_t>& go)
         usleep(200);
     }
     const std::uint64_t start = monotonicNs();
+    if (startNs)
+        startNs->store(start, std::memory_order_relaxed);
     go.store(1, std::memory_order_release);
     futexWakeAll(go);
     m_lastSampleNs = start;

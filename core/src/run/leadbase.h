@@ -46,9 +46,10 @@ protected:
     // Before forking: the signals the loop handles, and the descriptors children must close.
     void watchSignals();
     void sendHello(double clockReadNs);
-    // Waits until allReady() (failing after 10 s or when a worker dies), then releases `go` and
-    // returns the start time; 0 when the workers never started.
-    std::uint64_t startTogether(std::atomic<std::uint32_t>& go);
+    // Waits until allReady() (failing after 10 s or when a worker dies), then publishes the start
+    // time in `startNs` (when given) and only then releases `go`, so every worker that wakes sees
+    // it. Returns the start time; 0 when the workers never started.
+    std::uint64_t startTogether(std::atomic<std::uint32_t>& go, std::atomic<std::uint64_t>* startNs = nullptr);
     // Samples every 100 ms and watches the workers until all ended or the run failed.
     void superviseLoop();
     void requestStop(std::uint64_t now);

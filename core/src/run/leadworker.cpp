@@ -220,10 +220,9 @@ void LeadWorker::startSides()
     sendHello(m_clockReadNs);
 
     // Start everyone at once, so no side measures while another is still setting up.
-    const std::uint64_t start = startTogether(control.go);
+    const std::uint64_t start = startTogether(control.go, &control.startNs);
     if (start == 0)
         return;
-    control.startNs.store(start, std::memory_order_relaxed);
     m_plannedEndNs = start + static_cast<std::uint64_t>((m_spec.warmupS + m_spec.durationS) * 1e9);
     m_progressNs = start;
     m_lastBuckets.assign(m_spec.workers, {});
