@@ -24,7 +24,8 @@ std::string rangeText(const RaceRange& range)
 
 std::string percentOf(std::uint64_t part, std::uint64_t whole)
 {
-    return whole == 0 ? std::string() : " (" + number(100.0 * static_cast<double>(part) / static_cast<double>(whole), 1) + "% of expected)";
+    // Errors can outnumber the expected count (a ring item can be skipped and another read twice).
+    return whole == 0 || part > whole ? std::string() : " (" + number(100.0 * static_cast<double>(part) / static_cast<double>(whole), 1) + "% of expected)";
 }
 
 } // namespace

@@ -43,7 +43,8 @@ private slots:
         // The chart moves while the run is live, not only at the end.
         QTRY_VERIFY_WITH_TIMEOUT(window.charts()->messagesSeries()->count() >= 3, 5000);
         QVERIFY(window.controller()->isRunning());
-        QVERIFY(window.charts()->p50Series()->count() >= 3);
+        // The first sample after warm-up may hold no completed round trip: latency lags a sample.
+        QTRY_VERIFY_WITH_TIMEOUT(window.charts()->p50Series()->count() >= 3, 5000);
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
         QVERIFY(samples.count() >= 5);
 

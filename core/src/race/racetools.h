@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ctime>
 #include <sched.h>
 
 #include "run/clock.h"
@@ -28,31 +29,51 @@ inline void cpuRelax()
 #endif
 }
 
-// Waiting for another process that may not be running: spin briefly (it usually is, on the other
-// core), then give the CPU away so a peer sharing this core can make progress.
+// Waiting for another process that may not be running. Spin first: on the other core it answers
+// within microseconds. Once the spin time is used up, nap briefly on every call, so a peer sharing
+// this core can run. A nap rather than sched_yield: on a busy machine the scheduler favours a
+// process that slept over one that yielded, which otherwise waits behind every other task.
+// One Backoff serves one wait; reset() after progress.
 class Backoff {
 public:
-    static constexpr unsigned kShortSpin = 256; // a peer that may share this core
-    static constexpr unsigned kLongSpin = 1U << 16; // a peer pinned to another core: about a millisecond
+    static constexpr std::uint64_t kShortSpinNs = 50'000; // a peer that may share this core
+    static constexpr std::uint64_t kLongSpinNs = 1'000'000; // a peer pinned to another core
+    static constexpr long kNapNs = 20'000;
 
-    explicit Backoff(unsigned spinsBeforeYield = kShortSpin)
-        : m_spinsBeforeYield(spinsBeforeYield)
+    explicit Backoff(std::uint64_t spinNs = kShortSpinNs)
+        : m_spinNs(spinNs)
     {
     }
 
     void pause()
     {
-        if (++m_spins < m_spinsBeforeYield) {
-            cpuRelax();
-            return;
+        // The clock is read every 64 pauses only: a read costs about as much as a pause.
+        if (m_pauses++ % 64 == 0) {
+            const std::uint64_t now = monotonicNs();
+            if (m_startNs == 0)
+                m_startNs = now;
+            m_napping = now - m_startNs > m_spinNs;
         }
-        m_spins = 0;
-        sched_yield();
+        if (m_napping) {
+            const timespec nap { 0, kNapNs };
+            nanosleep(&nap, nullptr);
+        } else {
+            cpuRelax();
+        }
+    }
+
+    void reset()
+    {
+        m_pauses = 0;
+        m_startNs = 0;
+        m_napping = false;
     }
 
 private:
-    unsigned m_spinsBeforeYield;
-    unsigned m_spins = 0;
+    std::uint64_t m_spinNs;
+    std::uint64_t m_pauses = 0;
+    std::uint64_t m_startNs = 0;
+    bool m_napping = false;
 };
 
 // A small, fast pseudo-random sequence (xorshift32) for jitter; never 0 when seeded non-zero.

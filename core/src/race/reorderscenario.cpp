@@ -86,11 +86,11 @@ public:
         // Pinned apart, spinning never keeps the peer off its CPU, and yielding early would make
         // the two miss each other on a busy machine: each would hand its CPU to other work just
         // before the other arrives.
-        const unsigned spins = placement(worker.spec)[0] >= 0 ? Backoff::kLongSpin : Backoff::kShortSpin;
+        const std::uint64_t spinNs = placement(worker.spec)[0] >= 0 ? Backoff::kLongSpinNs : Backoff::kShortSpinNs;
         std::uint64_t violations = 0;
         for (std::uint64_t attempt = 1; attempt <= iterations; ++attempt) {
             state.round[me].value.store(attempt, std::memory_order_release);
-            if (!waitFor([&] { return state.round[other].value.load(std::memory_order_acquire) >= attempt; }, worker, spins))
+            if (!waitFor([&] { return state.round[other].value.load(std::memory_order_acquire) >= attempt; }, worker, spinNs))
                 break;
             for (std::uint32_t delay = jitter.next() % kJitterSpins; delay > 0; --delay)
                 asm volatile("" ::: "memory");
@@ -107,7 +107,7 @@ public:
                         return state.flag[other].value.load(std::memory_order_acquire) == 0
                             || state.turn.value.load(std::memory_order_acquire) != other;
                     },
-                    worker, spins))
+                    worker, spinNs))
                 break;
 
             // Critical section. The locked add sees whether the other is inside too; it comes after
@@ -138,9 +138,9 @@ public:
 
 private:
     // Spins until `ready` or a stop request (false).
-    template <typename Ready> static bool waitFor(const Ready& ready, const RaceWorker& worker, unsigned spins)
+    template <typename Ready> static bool waitFor(const Ready& ready, const RaceWorker& worker, std::uint64_t spinNs)
     {
-        Backoff backoff(spins);
+        Backoff backoff(spinNs);
         while (!ready()) {
             if (worker.stopRequested())
                 return false;

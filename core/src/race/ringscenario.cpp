@@ -87,7 +87,7 @@ public:
         m_info.iterationsHelp = "items produced";
         m_info.demoIterations = 10'000'000;
         m_info.windowNs = { 0, 1'000'000, 100 };
-        m_info.windowHelp = "time the consumer spends on each item (a slow consumer)";
+        m_info.windowHelp = "time the consumer spends on each item; the producer spends half as long";
     }
 
     const RaceScenarioInfo& info() const override { return m_info; }
@@ -143,6 +143,7 @@ private:
         auto& state = *static_cast<RingState*>(worker.area);
         const Sync sync = syncOf(worker.spec);
         const std::uint64_t iterations = *worker.spec.iterations;
+        const std::uint64_t window = *worker.spec.windowNs;
         std::uint64_t overwritten = 0;
         Backoff backoff;
         for (std::uint64_t item = 1; item <= iterations && !worker.stopRequested(); ++item) {
@@ -168,6 +169,8 @@ private:
             if (sync == Sync::Semaphore)
                 state.full.post();
             worker.publish(worker.slot.done, item);
+            backoff.reset();
+            busyDelay(window / 2); // the producer is twice as fast as the consumer
         }
         state.producerDone.store(1, std::memory_order_release);
     }
@@ -210,6 +213,7 @@ private:
                 state.empty.post();
             check.take(item);
             ++taken;
+            backoff.reset();
             worker.publish(worker.slot.counts[Duplicated], check.duplicated());
             worker.publish(worker.slot.counts[Skipped], check.skipped());
             worker.publish(worker.slot.counts[Delivered], check.delivered());

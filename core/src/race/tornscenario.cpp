@@ -206,7 +206,6 @@ private:
         const std::size_t words = *worker.spec.recordSize / 8;
         std::array<std::uint64_t, kMaxWords> copy {};
         std::uint64_t reads = 0, torn = 0, retries = 0;
-        Backoff backoff;
         // Until the writer is done, then once more: every reader checks at least one record.
         bool last = false;
         while (!last) {
@@ -216,7 +215,7 @@ private:
                 copyRecord(record, words, copy.data());
                 break;
             case Sync::Seqlock:
-                for (;;) {
+                for (Backoff backoff;;) {
                     const std::uint64_t before = state.sequence.load(std::memory_order_acquire);
                     if ((before & 1U) == 0) {
                         copyRecord(record, words, copy.data());
