@@ -135,14 +135,14 @@ private slots:
         spec.scenario = "counter";
         spec.sync = "none";
         spec.workers = 3;
-        spec.iterations = 200'000;
+        spec.iterations = 2'000'000; // long enough for a few samples: 200 ms or more
         std::vector<SampleMessage> samples;
         SupervisorOptions options;
         options.onSample = [&](const SampleMessage& sample) { samples.push_back(sample); };
         const RaceOutcome outcome = race(spec, options);
         checkCleanEnd(outcome);
         const RaceResult& r = *outcome.result;
-        QCOMPARE(r.expected, std::uint64_t { 600'000 });
+        QCOMPARE(r.expected, std::uint64_t { 6'000'000 });
         QVERIFY(r.observed < r.expected);
         QCOMPARE(r.syncErrors, r.expected - r.observed);
         QCOMPARE(r.details.at("lost_updates"), r.syncErrors);

@@ -49,7 +49,7 @@ public:
         m_info.workersHelp = "processes: Peterson's algorithm is for exactly two";
         m_info.iterations = { 1, 100'000'000, 100'000 };
         m_info.iterationsHelp = "critical-section entries per process";
-        m_info.demoIterations = 20'000'000;
+        m_info.demoIterations = 5'000'000;
         m_info.windowNs = { 0, 1'000'000, 100 };
         m_info.windowHelp = "busy delay inside the critical section";
     }
