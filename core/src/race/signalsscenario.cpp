@@ -83,7 +83,9 @@ public:
     {
         const RaceWorkerSlot& receiver = control.workers[0];
         RaceTally tally;
-        // Sent first, received after: nothing counted as received can be missing from sent.
+        // The highest value first and the count after (see receive()); sent before received, so
+        // nothing counted as received can be missing from sent.
+        const std::uint64_t highest = receiver.counts[HighestValue].load(std::memory_order_acquire);
         tally.expected = control.workers[1].done.load(std::memory_order_acquire);
         tally.observed = receiver.counts[Received].load(std::memory_order_acquire);
         const std::uint64_t gap = tally.expected - std::min(tally.expected, tally.observed);
@@ -91,10 +93,10 @@ public:
             tally.syncErrors = gap; // the receiver drained everything pending before it ended
         } else if (realtime(spec)) {
             // Queued signals are not lost yet; a lost one would leave a hole in the values.
-            const std::uint64_t highest = receiver.counts[HighestValue].load(std::memory_order_relaxed);
             tally.syncErrors = highest - std::min(highest, tally.observed);
         } else {
-            tally.syncErrors = gap > 0 ? gap - 1 : 0; // at most one standard signal can be pending
+            // Not yet lost: at most one standard signal pending, and one taken but not yet counted.
+            tally.syncErrors = gap > 2 ? gap - 2 : 0;
         }
         tally.details["sent"] = tally.expected;
         tally.details["received"] = tally.observed;
@@ -166,6 +168,10 @@ private:
                 draining = state.senderDone.load(std::memory_order_acquire) != 0 || worker.stopRequested();
                 continue;
             }
+            // Received before the highest value: the lead reads them the other way round, so the
+            // count it reads is never behind the value it read.
+            worker.publish(worker.slot.counts[Received], ++received);
+            worker.publish(worker.slot.done, received);
             if (realtime(worker.spec)) {
                 const auto value = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(info.si_value.sival_ptr));
                 if (value != highest + 1)
@@ -173,8 +179,6 @@ private:
                 if (value > highest)
                     worker.publish(worker.slot.counts[HighestValue], highest = value);
             }
-            worker.publish(worker.slot.counts[Received], ++received);
-            worker.publish(worker.slot.done, received);
             busyDelay(window);
         }
     }
