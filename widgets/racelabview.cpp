@@ -215,6 +215,7 @@ void RaceLabView::scenarioChanged()
     setRange(m_window, info->windowNs, info->windowNs.defaultValue);
     m_window->setToolTip(tr("Race window: %1. Wider makes the race strike more often.").arg(toQString(info->windowHelp)));
     if (info->recordSize) {
+        m_recordSize->setSpecialValueText({});
         setRange(m_recordSize, *info->recordSize, info->recordSize->defaultValue);
         m_recordSize->setSingleStep(static_cast<int>(info->recordAlignment));
         m_recordSize->setToolTip(tr("Bytes in the shared record the writer updates and the readers check "
@@ -222,6 +223,7 @@ void RaceLabView::scenarioChanged()
                                      .arg(info->recordAlignment));
     } else {
         m_recordSize->setRange(0, 0);
+        m_recordSize->setSpecialValueText(tr("not used"));
         m_recordSize->setEnabled(false);
         m_recordSize->setToolTip(tr("Only the torn scenario has a shared record"));
     }
