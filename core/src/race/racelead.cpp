@@ -7,7 +7,6 @@
 #include <nlohmann/json.hpp>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ipcpg/controlprotocol.h"
