@@ -15,6 +15,8 @@ void registerMetaTypes()
     qRegisterMetaType<RunResult>();
     qRegisterMetaType<SampleMessage>();
     qRegisterMetaType<HelloMessage>();
+    qRegisterMetaType<RaceSpec>();
+    qRegisterMetaType<RaceResult>();
 }
 
 } // namespace ipcpg

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "ipcpg/controlprotocol.h"
+#include "ipcpg/race.h"
 #include "ipcpg/runresult.h"
 
 namespace ipcpg {
@@ -26,3 +27,5 @@ Q_DECLARE_METATYPE(ipcpg::RunSpec)
 Q_DECLARE_METATYPE(ipcpg::RunResult)
 Q_DECLARE_METATYPE(ipcpg::SampleMessage)
 Q_DECLARE_METATYPE(ipcpg::HelloMessage)
+Q_DECLARE_METATYPE(ipcpg::RaceSpec)
+Q_DECLARE_METATYPE(ipcpg::RaceResult)

@@ -1,72 +1,37 @@
 #pragma once
 
-#include <QElapsedTimer>
-#include <QObject>
-#include <QProcess>
-#include <QTimer>
 #include <optional>
 
-#include "ipcpg/controlprotocol.h"
+#include "ipcpg/runresult.h"
 #include "ipcpg/runspec.h"
+#include "workercontroller.h"
 
 namespace ipcpg {
 
-// Owns the ipcpg-worker of the current run and speaks in events. Everything is asynchronous:
-// the worker's output arrives through QProcess signals, so the GUI thread never waits on it.
-//
-// A run ends in exactly one of two ways:
-//   finished(result)         the worker reported a result (result.partial when stopped early);
-//   failed(reason)           it did not; or, after finished(partial result), when it failed.
-class RunController : public QObject {
+// Runs one measurement (ipcpg-worker --run) at a time; see WorkerController for the events.
+class RunController : public WorkerController {
     Q_OBJECT
 
 public:
-    enum class State { Idle, Running, Stopping };
-    Q_ENUM(State)
-
     explicit RunController(QObject* parent = nullptr);
-    ~RunController() override; // kills a running worker; its sides die with it
 
-    State state() const { return m_state; }
-    bool isRunning() const { return m_state != State::Idle; }
     const RunSpec& spec() const { return m_spec; }
 
     // Validates the spec and starts a worker. An invalid spec emits failed() and returns false.
     bool start(const RunSpec& spec);
-    // Asks the worker to stop (it reports a partial result); kills it if it has not ended 1 s later.
-    void stop();
-
-    // How long the worker may stay silent before the run is declared hung.
-    void setSilenceLimit(int milliseconds) { m_silenceLimitMs = milliseconds; }
 
 signals:
-    void stateChanged(ipcpg::RunController::State state);
-    void started(const ipcpg::HelloMessage& hello);
-    void sampleReceived(const ipcpg::SampleMessage& sample);
     void finished(const ipcpg::RunResult& result);
-    void failed(const QString& reason);
+
+protected:
+    void takeResult(const ControlMessage& message) override;
+    bool hasResult() const override { return m_result.has_value(); }
+    void clearResult() override { m_result.reset(); }
+    void emitResult(const QString& failure) override;
 
 private:
-    void readOutput();
-    void handleMessage(const ControlMessage& message);
-    void onProcessFinished(int exitCode, QProcess::ExitStatus status);
-    void onProcessError(QProcess::ProcessError error);
-    void checkSilence();
-    void abort(const QString& reason);
-    void finish();
-    void setState(State state);
-
     RunSpec m_spec;
-    State m_state = State::Idle;
-    QProcess* m_process = nullptr;
-    ControlLineBuffer m_lines;
-    QTimer m_watchdog;
-    QElapsedTimer m_sinceLastMessage;
-    QElapsedTimer m_sinceStopRequest;
-    int m_silenceLimitMs = 3000;
     std::optional<RunResult> m_result;
-    QString m_workerError;
-    QString m_failure;
 };
 
 } // namespace ipcpg

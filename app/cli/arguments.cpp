@@ -2,6 +2,7 @@
 
 #include "ipcpg/error.h"
 #include "ipcpg/mechanismregistry.h"
+#include "ipcpg/raceregistry.h"
 #include "ipcpg/units.h"
 
 namespace ipcpg::cli {
@@ -131,6 +132,48 @@ std::vector<std::string> parseMechanismList(const std::string& text)
         ids.push_back(item);
     }
     return ids;
+}
+
+RaceSpec parseRaceOptions(const RaceOptionTexts& texts)
+{
+    const RaceRegistry& registry = RaceRegistry::instance();
+    if (texts.scenario.empty())
+        throw UsageError("--scenario is required; use one of: " + joined(registry.ids()) + " (see ipcpg race --list)");
+    const RaceScenarioInfo* info = registry.find(texts.scenario);
+    if (!info)
+        throw UsageError("--scenario " + quoted(texts.scenario) + " is unknown; use one of: " + joined(registry.ids()));
+    if (texts.sync.empty())
+        throw UsageError("--sync is required for " + info->id + "; use one of: " + info->modeList());
+    if (!info->findMode(texts.sync))
+        throw UsageError(
+            "--sync " + quoted(texts.sync) + " is not a mode of " + info->id + "; use one of: " + info->modeList());
+    RaceSpec spec;
+    spec.scenario = texts.scenario;
+    spec.sync = texts.sync;
+    if (!texts.workers.empty()) {
+        if (info->workers.min == info->workers.max && texts.workers != std::to_string(info->workers.min))
+            throw UsageError("--workers " + quoted(texts.workers) + " is not allowed for " + info->id + ": it always runs "
+                + std::to_string(info->workers.min) + " " + info->workersHelp);
+        spec.workers = static_cast<unsigned>(parseCountArgument("--workers", texts.workers, info->workers.min, info->workers.max));
+    }
+    if (!texts.iterations.empty())
+        spec.iterations = parseCountArgument("--iterations", texts.iterations, info->iterations.min, info->iterations.max);
+    if (!texts.window.empty())
+        spec.windowNs = parseCountArgument("--window", texts.window, info->windowNs.min, info->windowNs.max);
+    if (!texts.size.empty()) {
+        if (!info->recordSize)
+            throw UsageError("--size " + quoted(texts.size) + " does not apply to " + info->id
+                + "; only the torn scenario has a record size");
+        const RaceRange& sizes = *info->recordSize;
+        const auto size = parseByteCount(texts.size);
+        if (!size || !sizes.contains(*size) || *size % info->recordAlignment != 0)
+            throw UsageError("--size " + quoted(texts.size) + " is not allowed for " + info->id + "; give a multiple of "
+                + std::to_string(info->recordAlignment) + " bytes from " + std::to_string(sizes.min) + " to "
+                + std::to_string(sizes.max));
+        spec.recordSize = *size;
+    }
+    registry.validate(spec); // the same checks the worker makes; fills in the defaults
+    return spec;
 }
 
 MechanismOptions parseOptionAssignments(const std::vector<std::string>& assignments)

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "ipcpg/race.h"
 #include "ipcpg/runspec.h"
 
 namespace ipcpg::cli {
@@ -24,6 +25,14 @@ std::vector<Placement> parsePlacementList(const std::string& text);
 std::vector<std::string> parseMechanismList(const std::string& text);
 // "name=value" pairs from repeated --option flags.
 MechanismOptions parseOptionAssignments(const std::vector<std::string>& assignments);
+
+// The options of `ipcpg race`, as typed; an empty string means not given (the scenario's
+// default). The scenario and sync mode are checked first, so each number is checked against that
+// scenario's own range.
+struct RaceOptionTexts {
+    std::string scenario, sync, workers, iterations, window, size;
+};
+RaceSpec parseRaceOptions(const RaceOptionTexts& texts);
 
 std::vector<std::string> splitList(const std::string& text);
 

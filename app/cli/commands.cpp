@@ -10,6 +10,7 @@
 #include "ipcpg/runsupervisor.h"
 #include "ipcpg/units.h"
 #include "output.h"
+#include "raceoutput.h"
 
 namespace ipcpg::cli {
 
@@ -151,6 +152,28 @@ int sweepCommand(const SweepArguments& arguments)
     if (emit(arguments.outPath, text.str()) != 0)
         status = 1;
     return g_interrupted ? 130 : status;
+}
+
+int raceCommand(const RaceArguments& arguments)
+{
+    const RaceOutcome outcome = superviseRace(arguments.spec, supervisorOptions());
+    if (outcome.exitCode == 2) {
+        std::cerr << "ipcpg: " << outcome.error << '\n';
+        return 2;
+    }
+    if (outcome.result)
+        printRaceResult(std::cout, *outcome.result, arguments.format);
+    if (!outcome.error.empty())
+        std::cerr << "ipcpg: race failed: " << outcome.error << '\n';
+    if (g_interrupted)
+        return 130;
+    return outcome.exitCode;
+}
+
+int raceListCommand(Format format)
+{
+    printRaceScenarioList(std::cout, format);
+    return 0;
 }
 
 } // namespace ipcpg::cli

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "arguments.h"
+#include "ipcpg/race.h"
 #include "ipcpg/runspec.h"
 
 namespace ipcpg::cli {
@@ -28,9 +29,17 @@ struct SweepArguments {
     std::string outPath;
 };
 
+struct RaceArguments {
+    RaceSpec spec;
+    Format format = Format::Table;
+};
+
 // Each returns the process exit status: 0 done, 1 a run failed, 2 bad arguments, 130 interrupted.
 int listCommand(Format format);
 int runCommand(const RunArguments& arguments);
 int sweepCommand(const SweepArguments& arguments);
+// Exit status 0 when the race ran to its end, whatever its sync errors: they are its result.
+int raceCommand(const RaceArguments& arguments);
+int raceListCommand(Format format);
 
 } // namespace ipcpg::cli

@@ -94,6 +94,20 @@ int main(int argc, char** argv)
     auto* sweep = app.add_subcommand("sweep", "Run every combination of mechanisms, sizes, modes and placements");
     addRunOptions(*sweep, sweepRaw, true);
 
+    ipcpg::cli::RaceOptionTexts raceTexts;
+    std::string raceFormat = "table";
+    bool raceList = false;
+    auto* race = app.add_subcommand("race",
+        "Run a race-condition scenario on shared memory: its broken sync mode shows sync errors, the correct ones none");
+    race->add_option("--scenario", raceTexts.scenario, "Scenario id (see ipcpg race --list)");
+    race->add_option("--sync", raceTexts.sync, "Synchronisation mode of the scenario, broken or correct");
+    race->add_option("--workers,-w", raceTexts.workers, "Processes taking part (the scenario sets the range)");
+    race->add_option("--iterations,-n", raceTexts.iterations, "Iterations per process (increments, updates, items...)");
+    race->add_option("--window", raceTexts.window, "Race window in nanoseconds: a busy delay where the race can strike");
+    race->add_option("--size,-s", raceTexts.size, "Record size in bytes for the torn scenario (a multiple of 8, up to a page)");
+    race->add_option("--format,-f", raceFormat, "table or json");
+    race->add_flag("--list", raceList, "List the scenarios with their sync modes, defaults and limits");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -139,6 +153,14 @@ int main(int argc, char** argv)
             arguments.format = parseFormat(sweepRaw.format, true);
             arguments.outPath = sweepRaw.out;
             return sweepCommand(arguments);
+        }
+        if (*race) {
+            if (raceList)
+                return raceListCommand(parseFormat(raceFormat, false));
+            RaceArguments arguments;
+            arguments.format = parseFormat(raceFormat, false);
+            arguments.spec = parseRaceOptions(raceTexts);
+            return raceCommand(arguments);
         }
     } catch (const ipcpg::UsageError& error) {
         std::cerr << "ipcpg: " << error.what() << '\n';

@@ -5,6 +5,7 @@
 
 #include "ipcpg/error.h"
 #include "ipcpg/mechanismregistry.h"
+#include "ipcpg/raceregistry.h"
 #include "ipcpg/runresources.h"
 #include "ipcpg/workerprocess.h"
 
@@ -14,34 +15,28 @@ namespace {
 
 using namespace std::chrono_literals;
 
-RunOutcome failure(std::string error, int exitCode)
+// How a supervised worker ended, whatever it ran.
+struct WorkerEnd {
+    int exitCode = 0; // 0 done, 1 failed, 2 invalid request
+    std::string error;
+    bool abnormal = false; // killed or crashed: whatever result it reported is partial
+};
+
+// Runs ipcpg-worker with `args` and follows its control channel until it ends. Hello and sample
+// messages go to the options' callbacks, every other message to `onFinal` (which may throw
+// ProtocolError for a result it cannot read). `haveResult` tells whether a final result arrived.
+WorkerEnd superviseWorker(const std::vector<std::string>& args, const SupervisorOptions& options,
+    const std::function<void(ControlMessage&)>& onFinal, const std::function<bool()>& haveResult)
 {
-    RunOutcome outcome;
-    outcome.error = std::move(error);
-    outcome.exitCode = exitCode;
-    return outcome;
-}
-
-} // namespace
-
-RunOutcome superviseRun(const RunSpec& requested, const SupervisorOptions& options)
-{
-    RunSpec spec = requested;
-    try {
-        MechanismRegistry::instance().validate(spec);
-    } catch (const UsageError& error) {
-        return failure(error.what(), 2);
-    }
-
+    WorkerEnd end;
     std::optional<WorkerProcess> worker;
     try {
         const std::string path = options.workerPath.empty() ? locateWorkerExecutable() : options.workerPath;
-        worker.emplace(path, std::vector<std::string> { "--run", nlohmann::json(spec).dump() });
+        worker.emplace(path, args);
     } catch (const std::exception& error) {
-        return failure(error.what(), 1);
+        return { 1, error.what(), false };
     }
 
-    RunOutcome outcome;
     std::string workerError;
     bool stopSent = false;
     auto lastHeard = std::chrono::steady_clock::now();
@@ -51,37 +46,39 @@ RunOutcome superviseRun(const RunSpec& requested, const SupervisorOptions& optio
             worker->requestStop();
             stopSent = true;
         }
-        std::optional<ControlMessage> message;
         try {
-            message = worker->next(100ms);
+            std::optional<ControlMessage> message = worker->next(100ms);
+            if (message) {
+                lastHeard = std::chrono::steady_clock::now();
+                if (const auto* hello = std::get_if<HelloMessage>(&*message)) {
+                    if (options.onHello)
+                        options.onHello(*hello);
+                } else if (const auto* sample = std::get_if<SampleMessage>(&*message)) {
+                    if (options.onSample)
+                        options.onSample(*sample);
+                } else if (const auto* error = std::get_if<ErrorMessage>(&*message)) {
+                    workerError = error->message;
+                } else {
+                    onFinal(*message);
+                }
+                continue;
+            }
         } catch (const ProtocolError& error) {
             worker->kill();
             killed = true;
-            outcome.error = std::string("ipcpg-worker sent something unreadable (") + error.what() + "); stopped it";
-            outcome.exitCode = 1;
+            end.error = std::string("ipcpg-worker sent something unreadable (") + error.what() + "); stopped it";
+            end.exitCode = 1;
             break;
-        }
-        if (message) {
-            lastHeard = std::chrono::steady_clock::now();
-            if (const auto* hello = std::get_if<HelloMessage>(&*message); hello && options.onHello)
-                options.onHello(*hello);
-            else if (const auto* sample = std::get_if<SampleMessage>(&*message); sample && options.onSample)
-                options.onSample(*sample);
-            else if (const auto* error = std::get_if<ErrorMessage>(&*message))
-                workerError = error->message;
-            else if (auto* result = std::get_if<ResultMessage>(&*message))
-                outcome.result = std::move(result->result);
-            continue;
         }
         if (worker->endOfStream())
             break;
         if (std::chrono::steady_clock::now() - lastHeard > options.silenceLimit) {
             worker->kill();
             killed = true;
-            outcome.error = "ipcpg-worker (pid " + std::to_string(worker->pid()) + ") sent nothing for "
+            end.error = "ipcpg-worker (pid " + std::to_string(worker->pid()) + ") sent nothing for "
                 + std::to_string(options.silenceLimit.count() / 1000.0).substr(0, 3)
                 + " s: it was stopped or hangs; killed it";
-            outcome.exitCode = 1;
+            end.exitCode = 1;
             break;
         }
     }
@@ -95,27 +92,88 @@ RunOutcome superviseRun(const RunSpec& requested, const SupervisorOptions& optio
     if (killed) {
         // The lead could not clean up after itself: remove what its run left.
         RunResources::removeStaleObjects();
-        if (outcome.result)
-            outcome.result->partial = true;
-        return outcome;
+        end.abnormal = true;
+        return end;
     }
     const int code = status && WIFEXITED(*status) ? WEXITSTATUS(*status) : 1;
     if (status && !WIFEXITED(*status)) {
         RunResources::removeStaleObjects();
-        outcome.error = "ipcpg-worker (pid " + std::to_string(worker->pid()) + ") " + describeWaitStatus(*status);
-        outcome.exitCode = 1;
-        if (outcome.result)
-            outcome.result->partial = true;
+        end.error = "ipcpg-worker (pid " + std::to_string(worker->pid()) + ") " + describeWaitStatus(*status);
+        end.exitCode = 1;
+        end.abnormal = true;
+        return end;
+    }
+    end.exitCode = code == 0 ? 0 : (code == 2 ? 2 : 1);
+    if (end.exitCode != 0) {
+        end.error = workerError.empty() ? "ipcpg-worker exited with status " + std::to_string(code) : workerError;
+    } else if (!haveResult()) {
+        end.exitCode = 1;
+        end.error = "ipcpg-worker ended without reporting a result";
+    }
+    return end;
+}
+
+} // namespace
+
+RunOutcome superviseRun(const RunSpec& requested, const SupervisorOptions& options)
+{
+    RunOutcome outcome;
+    RunSpec spec = requested;
+    try {
+        MechanismRegistry::instance().validate(spec);
+    } catch (const UsageError& error) {
+        outcome.error = error.what();
+        outcome.exitCode = 2;
         return outcome;
     }
-    outcome.exitCode = code == 0 ? 0 : (code == 2 ? 2 : 1);
-    if (outcome.exitCode != 0) {
-        outcome.error = workerError.empty() ? "ipcpg-worker exited with status " + std::to_string(code) : workerError;
-    } else if (!outcome.result) {
-        outcome.exitCode = 1;
-        outcome.error = "ipcpg-worker ended without reporting a result";
+    const WorkerEnd end = superviseWorker(
+        { "--run", nlohmann::json(spec).dump() }, options,
+        [&](ControlMessage& message) {
+            if (auto* result = std::get_if<ResultMessage>(&message))
+                outcome.result = std::move(result->result);
+        },
+        [&] { return outcome.result.has_value(); });
+    outcome.exitCode = end.exitCode;
+    outcome.error = end.error;
+    if (end.abnormal && outcome.result)
+        outcome.result->partial = true;
+    return outcome;
+}
+
+RaceOutcome superviseRace(const RaceSpec& requested, const SupervisorOptions& options)
+{
+    RaceOutcome outcome;
+    RaceSpec spec = requested;
+    try {
+        RaceRegistry::instance().validate(spec);
+    } catch (const UsageError& error) {
+        outcome.error = error.what();
+        outcome.exitCode = 2;
+        return outcome;
+    }
+    const WorkerEnd end = superviseWorker(
+        { "--race", nlohmann::json(spec).dump() }, options,
+        [&](ControlMessage& message) {
+            if (const auto* result = std::get_if<RaceResultMessage>(&message))
+                outcome.result = parseRaceResult(result->json);
+        },
+        [&] { return outcome.result.has_value(); });
+    outcome.exitCode = end.exitCode;
+    outcome.error = end.error;
+    if (end.abnormal && outcome.result && !outcome.result->partial) {
+        outcome.result->partial = true;
+        outcome.result->error = end.error;
     }
     return outcome;
+}
+
+RaceResult parseRaceResult(const std::string& json)
+{
+    try {
+        return nlohmann::json::parse(json).get<RaceResult>();
+    } catch (const std::exception& error) {
+        throw ProtocolError(std::string("malformed race result: ") + error.what());
+    }
 }
 
 } // namespace ipcpg

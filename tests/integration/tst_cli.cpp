@@ -12,22 +12,11 @@ class TestCli : public QObject {
 
     ipcpg::test::PrivateRuntimeDir m_runtime;
 
-    struct Output {
-        int exitCode = -1;
-        QByteArray out;
-        QByteArray err;
-    };
+    using Output = ipcpg::test::CliOutput;
 
     static Output ipcpg(const QStringList& arguments, int timeoutMs = 60000)
     {
-        QProcess process;
-        process.start(ipcpg::test::cliPath(), arguments);
-        if (!process.waitForFinished(timeoutMs)) {
-            process.kill();
-            process.waitForFinished();
-        }
-        return { process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(),
-            process.readAllStandardError() };
+        return ipcpg::test::runCli(arguments, timeoutMs);
     }
 
 private slots:

@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QProcess>
 #include <atomic>
 #include <cerrno>
 #include <fcntl.h>
@@ -24,6 +25,18 @@ QStringList PrivateRuntimeDir::leftoverRunDirectories() const
 
 QString workerPath() { return qEnvironmentVariable("IPCPG_WORKER"); }
 QString cliPath() { return qEnvironmentVariable("IPCPG_CLI"); }
+
+CliOutput runCli(const QStringList& arguments, int timeoutMs)
+{
+    QProcess process;
+    process.start(cliPath(), arguments);
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+    }
+    return { process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(),
+        process.readAllStandardError() };
+}
 
 RunOutcome runWorker(const RunSpec& spec)
 {
@@ -61,10 +74,12 @@ RunOutcome runWorkerCancelledAfter(const RunSpec& spec, int samples)
     return superviseRun(spec, options);
 }
 
-QStringList leftoverObjects(const RunResult& result)
+QStringList leftoverObjects(const RunResult& result) { return leftoverObjects(result.objects); }
+
+QStringList leftoverObjects(const std::vector<std::string>& objects)
 {
     QStringList left;
-    for (const std::string& object : result.objects) {
+    for (const std::string& object : objects) {
         const QString text = QString::fromStdString(object);
         const auto colon = object.find(':');
         const std::string kind = object.substr(0, colon);

@@ -29,6 +29,15 @@ private:
 QString workerPath();
 QString cliPath();
 
+// What the ipcpg command line printed and how it exited (-1 when it crashed or hung).
+struct CliOutput {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+// Runs ipcpg with `arguments`, killing it after `timeoutMs`.
+CliOutput runCli(const QStringList& arguments, int timeoutMs = 60000);
+
 // Runs a spec through a real worker and waits for it.
 RunOutcome runWorker(const RunSpec& spec);
 
@@ -41,6 +50,9 @@ RunOutcome runWorkerCancelledAfter(const RunSpec& spec, int samples);
 
 // Kernel objects of a run (RunResult::objects) that still exist: must be empty after every run.
 QStringList leftoverObjects(const RunResult& result);
+// The same for any list in RunResult::objects' format ("shm:/name", "dir:/path", ...), e.g. a
+// race result's objects.
+QStringList leftoverObjects(const std::vector<std::string>& objects);
 
 // Names in /dev/shm and /dev/mqueue that belong to the given lead pid (ipcpg-<pid>-*).
 QStringList objectsOfPid(int pid);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "ipcpg/controlprotocol.h"
+#include "ipcpg/race.h"
 #include "ipcpg/runresult.h"
 #include "ipcpg/runspec.h"
 
@@ -17,6 +18,13 @@ struct RunOutcome {
     std::optional<RunResult> result; // present whenever the worker reported one, partial or not
     std::string error; // empty on success; otherwise one sentence saying what failed
     int exitCode = 0; // 0 done, 1 the run failed, 2 the request was invalid
+};
+
+// How a supervised race ended; the same conventions as RunOutcome.
+struct RaceOutcome {
+    std::optional<RaceResult> result; // present whenever the worker reported one, partial or not
+    std::string error;
+    int exitCode = 0;
 };
 
 struct SupervisorOptions {
@@ -35,5 +43,14 @@ struct SupervisorOptions {
 // than silenceLimit on a silent worker. After a worker had to be killed, removes what its run
 // left behind. Throws nothing: every failure is in the outcome.
 RunOutcome superviseRun(const RunSpec& spec, const SupervisorOptions& options);
+
+// The same for a race scenario: validates the spec against RaceRegistry (exit code 2 with the
+// reason when it is invalid), runs it in an ipcpg-worker --race with the same supervision, and
+// returns the race result. Samples carry expected, observed and sync_errors. Throws nothing.
+RaceOutcome superviseRace(const RaceSpec& spec, const SupervisorOptions& options);
+
+// Reads the race result a worker sent (RaceResultMessage::json). Throws ProtocolError naming what
+// was wrong, so a front end treats a bad result like any other unreadable message.
+RaceResult parseRaceResult(const std::string& json);
 
 } // namespace ipcpg

@@ -124,6 +124,29 @@ bool ChildSet::allReaped() const
     return true;
 }
 
+ProcessCost ChildSet::liveCost() const
+{
+    ProcessCost total;
+    for (const Child& child : m_children) {
+        if (child.reaped)
+            total += child.cost;
+        else if (const auto cost = readProcessCost(child.pid))
+            total += *cost;
+    }
+    return total;
+}
+
+std::string ChildSet::stoppedTooLong(std::uint64_t nowNs, std::uint64_t limitNs) const
+{
+    for (const Child& child : m_children) {
+        if (!child.reaped && child.stoppedSinceNs != 0 && nowNs - child.stoppedSinceNs > limitNs)
+            return "the " + child.name + " (pid " + std::to_string(child.pid)
+                + ") was stopped by a signal (SIGSTOP or SIGTSTP) and did not continue within "
+                + std::to_string(limitNs / 1'000'000'000ULL) + " s";
+    }
+    return {};
+}
+
 bool ChildSet::endedNormally(int status) { return WIFEXITED(status) && WEXITSTATUS(status) == 0; }
 
 std::string ChildSet::describeEnd(std::size_t index) const

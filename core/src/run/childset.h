@@ -41,6 +41,12 @@ public:
     void kill(std::size_t index);
 
     bool allReaped() const;
+
+    // CPU time and switches of every child so far: exact for reaped ones, from /proc for live ones.
+    ProcessCost liveCost() const;
+    // "the writer (pid 1234) was stopped by a signal ... within 2 s" for the first child stopped
+    // (SIGSTOP, SIGTSTP) for longer than `limitNs` at `nowNs`; empty when none is.
+    std::string stoppedTooLong(std::uint64_t nowNs, std::uint64_t limitNs) const;
     const std::vector<Child>& children() const { return m_children; }
     const Child& child(std::size_t index) const { return m_children[index]; }
 

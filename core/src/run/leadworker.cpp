@@ -5,13 +5,9 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
-#include <linux/futex.h>
 #include <memory>
-#include <poll.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/signalfd.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,6 +21,8 @@
 #include "run/childset.h"
 #include "run/clock.h"
 #include "run/controlwriter.h"
+#include "run/futexword.h"
+#include "run/leadbase.h"
 #include "run/sharedstats.h"
 #include "run/sideloop.h"
 
@@ -32,24 +30,8 @@ namespace ipcpg {
 
 namespace {
 
-constexpr std::uint64_t kMs = 1'000'000ULL;
-constexpr std::uint64_t kSampleIntervalNs = 100 * kMs;
-constexpr std::uint64_t kStartTimeoutNs = 10'000 * kMs;
-constexpr std::uint64_t kFinishGraceNs = 1'000 * kMs; // B may take this long after A's last message
-constexpr std::uint64_t kStopGraceNs = 500 * kMs; // after a user stop, then SIGKILL
-constexpr std::uint64_t kStoppedLimitNs = 2'000 * kMs; // a side stopped (SIGSTOP) this long fails the run
-constexpr std::uint64_t kOverrunLimitNs = 5'000 * kMs; // past the planned end: the run hangs
-
-void futexWakeAll(std::atomic<std::uint32_t>& word)
-{
-    syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAKE, INT32_MAX, nullptr, nullptr, 0);
-}
-
-void futexWaitWhileZero(std::atomic<std::uint32_t>& word)
-{
-    while (word.load(std::memory_order_acquire) == 0)
-        syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAIT, 0, nullptr, nullptr, 0);
-}
+constexpr std::uint64_t kFinishGraceNs = 1'000'000'000ULL; // B may take this long after A's last message
+constexpr std::uint64_t kOverrunLimitNs = 5'000'000'000ULL; // past the planned end: the run hangs
 
 std::string roleName(Mode mode, Side side)
 {
@@ -94,11 +76,11 @@ std::vector<int> cpusOf(const SideCounters& counters)
     return cpus;
 }
 
-class LeadWorker {
+class LeadWorker final : public LeadBase {
 public:
     LeadWorker(RunSpec spec, int controlFd)
-        : m_spec(std::move(spec))
-        , m_out(controlFd)
+        : LeadBase(controlFd)
+        , m_spec(std::move(spec))
     {
     }
 
@@ -107,12 +89,11 @@ public:
 private:
     void prepare();
     void startSides();
-    void supervise();
-    void handleSignals();
-    void handleEndedChildren();
-    void checkHealth(std::uint64_t now);
-    void sample(std::uint64_t now);
-    void fail(std::string reason);
+    void signalStop() override;
+    bool allReady() const override;
+    void handleEndedChildren() override;
+    void checkProgress(std::uint64_t now) override;
+    void sample(std::uint64_t now) override;
     RunResult buildResult();
     std::size_t sideIndex(unsigned pair, Side side) const { return 2 * pair + (side == Side::A ? 0 : 1); }
     std::size_t measuringSide(unsigned pair) const
@@ -124,10 +105,8 @@ private:
         std::uint64_t integrityErrors = 0, lost = 0, syncErrors = 0;
     };
     Findings findings() const;
-    ProcessCost liveCost() const;
 
     RunSpec m_spec;
-    ControlWriter m_out;
     const Mechanism* m_mechanism = nullptr;
     ErrorAccounting m_accounting = ErrorAccounting::Integrity;
     std::vector<int> m_cpuPlan;
@@ -136,18 +115,11 @@ private:
     std::unique_ptr<SharedControl> m_control;
     std::vector<std::unique_ptr<Transport>> m_transports;
     std::vector<std::string> m_objects;
-    ChildSet m_children;
-    int m_signalFd = -1;
 
-    bool m_failed = false;
-    std::string m_failure;
-    bool m_stopRequested = false;
-    std::uint64_t m_stopRequestedNs = 0;
     std::uint64_t m_sendersDoneNs = 0;
     std::uint64_t m_plannedEndNs = 0;
 
     // Sampling state: what the previous sample had seen.
-    std::uint64_t m_lastSampleNs = 0;
     std::uint64_t m_lastMeasured = 0;
     std::vector<std::array<std::uint64_t, HistogramLayout::kBucketCount>> m_lastBuckets;
     std::uint64_t m_progressMark = 0;
@@ -170,19 +142,14 @@ int LeadWorker::run()
 
     try {
         startSides();
-        supervise();
+        superviseLoop();
     } catch (const std::exception& error) {
         fail(error.what());
     }
     (*m_control)->stop.store(1, std::memory_order_relaxed);
     m_children.killAll(); // only stragglers and failed runs get here with live children
     m_resources->removeAll();
-
-    RunResult result = buildResult();
-    if (m_failed)
-        m_out.sendFinal(ErrorMessage { m_failure });
-    m_out.sendFinal(ResultMessage { std::move(result) });
-    return m_failed ? WorkerRunFailed : WorkerSucceeded;
+    return finish(ResultMessage { buildResult() });
 }
 
 void LeadWorker::prepare()
@@ -212,15 +179,7 @@ void LeadWorker::prepare()
 
 void LeadWorker::startSides()
 {
-    sigset_t handled;
-    sigemptyset(&handled);
-    for (int sig : { SIGCHLD, SIGTERM, SIGINT, SIGHUP })
-        sigaddset(&handled, sig);
-    sigprocmask(SIG_BLOCK, &handled, nullptr);
-    m_signalFd = signalfd(-1, &handled, SFD_CLOEXEC | SFD_NONBLOCK);
-    if (m_signalFd < 0)
-        throwSystemError("cannot watch the worker processes (signalfd)", errno);
-    m_children.closeInChildren({ m_signalFd, m_out.fd() });
+    watchSignals();
 
     ControlBlock& control = **m_control;
     for (unsigned pair = 0; pair < m_spec.workers; ++pair) {
@@ -258,82 +217,30 @@ void LeadWorker::startSides()
     // The lead keeps no handles: a side whose peer dies must see the pipe or socket close.
     m_transports.clear();
 
-    HelloMessage hello;
-    hello.pid = getpid();
-    hello.clockReadNs = m_clockReadNs;
-    for (const auto& child : m_children.children())
-        hello.workerPids.push_back(child.pid);
-    m_out.sendFinal(hello);
+    sendHello(m_clockReadNs);
 
     // Start everyone at once, so no side measures while another is still setting up.
-    const std::uint64_t startDeadline = monotonicNs() + kStartTimeoutNs;
-    for (;;) {
-        handleEndedChildren();
-        if (m_failed)
-            return;
-        bool allReady = true;
-        for (std::size_t i = 0; i < m_children.children().size(); ++i) {
-            const auto phase = control.sides[i].phase.load(std::memory_order_acquire);
-            if (phase < static_cast<std::uint32_t>(SidePhase::Ready))
-                allReady = false;
-        }
-        if (allReady)
-            break;
-        if (monotonicNs() > startDeadline) {
-            fail("the worker processes did not get ready within 10 s");
-            return;
-        }
-        usleep(200);
-    }
-    const std::uint64_t start = monotonicNs();
-    control.startNs.store(start, std::memory_order_relaxed);
-    control.go.store(1, std::memory_order_release);
-    futexWakeAll(control.go);
+    const std::uint64_t start = startTogether(control.go, &control.startNs);
+    if (start == 0)
+        return;
     m_plannedEndNs = start + static_cast<std::uint64_t>((m_spec.warmupS + m_spec.durationS) * 1e9);
-    m_lastSampleNs = start;
     m_progressNs = start;
     m_lastBuckets.assign(m_spec.workers, {});
 }
 
-void LeadWorker::supervise()
+void LeadWorker::signalStop()
 {
-    while (!m_failed) {
-        const std::uint64_t now = monotonicNs();
-        const std::uint64_t nextSample = m_lastSampleNs + kSampleIntervalNs;
-        const int waitMs = nextSample > now ? static_cast<int>((nextSample - now) / kMs) + 1 : 0;
-        pollfd pfd { m_signalFd, POLLIN, 0 };
-        const int ready = poll(&pfd, 1, std::min(waitMs, 20));
-        if (ready < 0 && errno != EINTR)
-            throwSystemError("cannot wait for the worker processes (poll)", errno);
-        handleSignals();
-        handleEndedChildren();
-        if (m_failed || m_children.allReaped())
-            break;
-        const std::uint64_t after = monotonicNs();
-        checkHealth(after);
-        if (after >= nextSample)
-            sample(after);
-        if (m_out.frontEndGone() && !m_stopRequested) {
-            // Nobody reads our results any more: stop and clean up rather than run on unseen.
-            m_stopRequested = true;
-            m_stopRequestedNs = after;
-            (*m_control)->stop.store(1, std::memory_order_relaxed);
-        }
-    }
+    if (m_control)
+        (*m_control)->stop.store(1, std::memory_order_relaxed);
 }
 
-void LeadWorker::handleSignals()
+bool LeadWorker::allReady() const
 {
-    signalfd_siginfo info {};
-    while (read(m_signalFd, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
-        if (info.ssi_signo == SIGCHLD)
-            continue; // handleEndedChildren reaps
-        if (!m_stopRequested) {
-            m_stopRequested = true;
-            m_stopRequestedNs = monotonicNs();
-            (*m_control)->stop.store(1, std::memory_order_relaxed);
-        }
+    for (std::size_t i = 0; i < m_children.children().size(); ++i) {
+        if ((*m_control)->sides[i].phase.load(std::memory_order_acquire) < static_cast<std::uint32_t>(SidePhase::Ready))
+            return false;
     }
+    return true;
 }
 
 void LeadWorker::handleEndedChildren()
@@ -375,21 +282,8 @@ void LeadWorker::handleEndedChildren()
     }
 }
 
-void LeadWorker::checkHealth(std::uint64_t now)
+void LeadWorker::checkProgress(std::uint64_t now)
 {
-    for (std::size_t i = 0; i < m_children.children().size(); ++i) {
-        const auto& child = m_children.child(i);
-        if (!child.reaped && child.stoppedSinceNs != 0 && now - child.stoppedSinceNs > kStoppedLimitNs) {
-            fail("the " + child.name + " (pid " + std::to_string(child.pid)
-                + ") was stopped by a signal (SIGSTOP or SIGTSTP) and did not continue within 2 s");
-            return;
-        }
-    }
-    if (m_stopRequested && now - m_stopRequestedNs > kStopGraceNs) {
-        // Stopped by the user and some side is blocked: end it, this is not a failure.
-        m_children.killAll();
-        return;
-    }
     if (m_sendersDoneNs != 0 && now - m_sendersDoneNs > kFinishGraceNs) {
         for (std::size_t i = 0; i < m_children.children().size(); ++i) {
             if (!m_children.child(i).reaped) {
@@ -412,16 +306,6 @@ void LeadWorker::checkHealth(std::uint64_t now)
     }
     if (m_spec.messages == 0 && now > m_plannedEndNs + kOverrunLimitNs && !m_stopRequested)
         fail("the run did not finish within 5 s after its planned end");
-}
-
-void LeadWorker::fail(std::string reason)
-{
-    if (m_failed)
-        return;
-    m_failed = true;
-    m_failure = std::move(reason);
-    if (m_control)
-        (*m_control)->stop.store(1, std::memory_order_relaxed);
 }
 
 LeadWorker::Findings LeadWorker::findings() const
@@ -471,18 +355,6 @@ LeadWorker::Findings LeadWorker::findings() const
     return found;
 }
 
-ProcessCost LeadWorker::liveCost() const
-{
-    ProcessCost total;
-    for (const auto& child : m_children.children()) {
-        if (child.reaped)
-            total += child.cost;
-        else if (const auto cost = readProcessCost(child.pid))
-            total += *cost;
-    }
-    return total;
-}
-
 void LeadWorker::sample(std::uint64_t now)
 {
     const ControlBlock& control = **m_control;
@@ -519,12 +391,11 @@ void LeadWorker::sample(std::uint64_t now)
     sample.integrityErrors = found.integrityErrors;
     sample.lost = found.lost;
     sample.syncErrors = found.syncErrors;
-    const ProcessCost cost = liveCost();
+    const ProcessCost cost = m_children.liveCost();
     sample.cpuUserS = cost.userS;
     sample.cpuSysS = cost.sysS;
     sample.voluntarySwitches = cost.voluntarySwitches;
     sample.involuntarySwitches = cost.involuntarySwitches;
-    m_lastSampleNs = now;
     m_out.sendSample(sample);
 }
 
@@ -589,13 +460,9 @@ RunResult LeadWorker::buildResult()
         result.cpus.push_back(counters.lastCpu.load(std::memory_order_relaxed));
         result.sides.push_back(std::move(side));
     }
-    if (m_failed) {
-        result.partial = true;
-        result.error = m_failure;
-    } else if (m_stopRequested) {
-        result.partial = true;
-        result.error = "stopped before the planned end";
-    }
+    result.partial = partial();
+    if (result.partial)
+        result.error = partialReason();
     return result;
 }
 

@@ -1,0 +1,300 @@
+#include "ipcpg/racelead.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "ipcpg/controlprotocol.h"
+#include "ipcpg/error.h"
+#include "ipcpg/leadworker.h"
+#include "ipcpg/placement.h"
+#include "ipcpg/raceregistry.h"
+#include "ipcpg/runresources.h"
+#include "ipcpg/workerprocess.h"
+#include "race/racescenario.h"
+#include "run/childset.h"
+#include "run/clock.h"
+#include "run/controlwriter.h"
+#include "run/futexword.h"
+#include "run/leadbase.h"
+#include "run/sharedstats.h"
+
+namespace ipcpg {
+
+namespace {
+
+constexpr std::uint64_t kStallLimitNs = 5'000'000'000ULL; // no counter moved this long: the race hangs
+
+// The race's shared memory: a named POSIX segment, owner-only, registered for removal the moment
+// it exists. Every worker inherits the mapping through fork.
+class SharedSegment {
+public:
+    SharedSegment(RunResources& resources, std::size_t bytes)
+        : m_bytes(bytes)
+    {
+        const std::string name = resources.objectName("race");
+        const int fd = shm_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
+        if (fd < 0)
+            throwSystemError("cannot create the shared-memory segment " + name, errno);
+        resources.addShm(name);
+        if (ftruncate(fd, static_cast<off_t>(bytes)) != 0) {
+            const int error = errno;
+            close(fd);
+            throwSystemError("cannot size the shared-memory segment " + name, error);
+        }
+        m_memory = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        const int error = errno;
+        close(fd);
+        if (m_memory == MAP_FAILED)
+            throwSystemError("cannot map the shared-memory segment " + name, error);
+    }
+    ~SharedSegment() { munmap(m_memory, m_bytes); }
+    SharedSegment(const SharedSegment&) = delete;
+    SharedSegment& operator=(const SharedSegment&) = delete;
+
+    RaceControl& control() const { return *static_cast<RaceControl*>(m_memory); }
+    void* area() const { return static_cast<char*>(m_memory) + kRaceAreaOffset; }
+
+private:
+    void* m_memory = MAP_FAILED;
+    std::size_t m_bytes;
+};
+
+class RaceLead final : public LeadBase {
+public:
+    RaceLead(RaceSpec spec, int controlFd)
+        : LeadBase(controlFd)
+        , m_spec(std::move(spec))
+    {
+    }
+
+    int run();
+
+private:
+    void prepare();
+    void startWorkers();
+    void signalStop() override;
+    bool allReady() const override;
+    void handleEndedChildren() override;
+    void checkProgress(std::uint64_t now) override;
+    void sample(std::uint64_t now) override;
+    RaceResult buildResult(const RaceTally& tally) const;
+    RaceControl& control() const { return m_segment->control(); }
+
+    RaceSpec m_spec;
+    const RaceScenario* m_scenario = nullptr;
+    std::unique_ptr<RunResources> m_resources;
+    std::unique_ptr<SharedSegment> m_segment;
+    std::vector<std::string> m_objects;
+
+    std::uint64_t m_startNs = 0;
+    std::uint64_t m_endNs = 0;
+    std::uint64_t m_lastDone = 0;
+    std::uint64_t m_progressMark = 0;
+    std::uint64_t m_progressNs = 0;
+};
+
+int RaceLead::run()
+{
+    try {
+        prepare();
+    } catch (const UsageError& error) {
+        m_out.sendFinal(ErrorMessage { error.what() });
+        return WorkerBadRequest;
+    } catch (const std::exception& error) {
+        m_out.sendFinal(ErrorMessage { error.what() });
+        m_segment.reset();
+        if (m_resources)
+            m_resources->removeAll();
+        return WorkerRunFailed;
+    }
+
+    try {
+        startWorkers();
+        superviseLoop();
+    } catch (const std::exception& error) {
+        fail(error.what());
+    }
+    control().stop.store(1, std::memory_order_relaxed);
+    m_children.killAll(); // only stragglers and failed races get here with live workers
+    if (m_endNs == 0)
+        m_endNs = monotonicNs();
+
+    const RaceTally tally = m_scenario->tally(control(), m_segment->area(), m_spec, true);
+    RaceResult result = buildResult(tally);
+    m_scenario->destroy(m_segment->area(), m_spec);
+    m_segment.reset();
+    m_resources->removeAll();
+    return finish(RaceResultMessage { nlohmann::json(result).dump() });
+}
+
+void RaceLead::prepare()
+{
+    RaceRegistry::instance().validate(m_spec);
+    m_scenario = findRaceScenario(m_spec.scenario);
+
+    RunResources::removeStaleObjects();
+    m_resources = std::make_unique<RunResources>();
+    m_segment = std::make_unique<SharedSegment>(*m_resources, kRaceAreaOffset + m_scenario->sharedBytes(m_spec));
+    new (&control()) RaceControl {};
+    m_scenario->initialise(m_segment->area(), m_spec);
+    m_objects = m_resources->describe();
+}
+
+void RaceLead::startWorkers()
+{
+    watchSignals();
+
+    const std::vector<int> cpus = m_scenario->placement(m_spec);
+    for (unsigned index = 0; index < *m_spec.workers; ++index) {
+        m_children.spawn(m_scenario->role(m_spec, index), [this, index, cpu = cpus[index]]() -> int {
+            RaceWorkerSlot& slot = control().workers[index];
+            try {
+                prctl(PR_SET_NAME, ("ipcpg-race" + std::to_string(index)).c_str());
+                m_resources->forgetInChild();
+                pinToCpu(cpu);
+                RaceWorker worker { m_spec, index, control(), slot, m_segment->area() };
+                m_scenario->prepare(worker);
+                slot.phase.store(static_cast<std::uint32_t>(SidePhase::Ready), std::memory_order_release);
+                futexWaitWhileZero(control().go);
+                slot.phase.store(static_cast<std::uint32_t>(SidePhase::Running), std::memory_order_relaxed);
+                m_scenario->run(worker);
+                slot.phase.store(static_cast<std::uint32_t>(SidePhase::Finished), std::memory_order_release);
+                return 0;
+            } catch (const std::exception& error) {
+                std::strncpy(slot.error, error.what(), sizeof slot.error - 1);
+                slot.phase.store(static_cast<std::uint32_t>(SidePhase::Failed), std::memory_order_release);
+                return 1;
+            }
+        });
+        control().workers[index].pid.store(m_children.child(index).pid, std::memory_order_release);
+    }
+
+    sendHello(0);
+
+    // Start everyone at once: a race needs its processes running together.
+    m_startNs = startTogether(control().go);
+    m_progressNs = m_startNs;
+}
+
+void RaceLead::signalStop()
+{
+    if (m_segment)
+        control().stop.store(1, std::memory_order_relaxed);
+}
+
+bool RaceLead::allReady() const
+{
+    for (unsigned index = 0; index < *m_spec.workers; ++index) {
+        if (control().workers[index].phase.load(std::memory_order_acquire) < static_cast<std::uint32_t>(SidePhase::Ready))
+            return false;
+    }
+    return true;
+}
+
+void RaceLead::handleEndedChildren()
+{
+    for (std::size_t index : m_children.reap()) {
+        const auto& child = m_children.child(index);
+        if (ChildSet::endedNormally(child.status) || m_failed)
+            continue;
+        std::string reason = m_children.describeEnd(index);
+        const RaceWorkerSlot& slot = control().workers[index];
+        if (slot.phase.load(std::memory_order_acquire) == static_cast<std::uint32_t>(SidePhase::Failed))
+            reason += ": " + std::string(slot.error, strnlen(slot.error, sizeof slot.error));
+        fail(reason);
+    }
+    if (m_endNs == 0 && m_startNs != 0 && m_children.allReaped())
+        m_endNs = monotonicNs(); // the race's span ends with its last worker, not with the lead's loop
+}
+
+void RaceLead::checkProgress(std::uint64_t now)
+{
+    std::uint64_t progress = 0;
+    for (unsigned index = 0; index < *m_spec.workers; ++index) {
+        const RaceWorkerSlot& slot = control().workers[index];
+        progress += slot.done.load(std::memory_order_relaxed);
+        for (const auto& count : slot.counts)
+            progress += count.load(std::memory_order_relaxed);
+    }
+    if (progress != m_progressMark) {
+        m_progressMark = progress;
+        m_progressNs = now;
+    } else if (now - m_progressNs > kStallLimitNs && !m_stopRequested) {
+        fail("the race made no progress for 5 s: a worker is blocked (" + m_spec.scenario + " " + m_spec.sync + ")");
+    }
+}
+
+void RaceLead::sample(std::uint64_t now)
+{
+    const RaceTally tally = m_scenario->tally(control(), m_segment->area(), m_spec, false);
+    SampleMessage sample;
+    sample.elapsedS = static_cast<double>(now - m_startNs) / 1e9;
+    sample.intervalS = static_cast<double>(now - m_lastSampleNs) / 1e9;
+    std::uint64_t done = 0;
+    for (unsigned index = 0; index < *m_spec.workers; ++index)
+        done += control().workers[index].done.load(std::memory_order_relaxed);
+    sample.messages = done - std::min(done, m_lastDone); // iterations in this interval
+    sample.totalMessages = done;
+    m_lastDone = done;
+    sample.expected = tally.expected;
+    sample.observed = tally.observed;
+    sample.syncErrors = tally.syncErrors;
+    const ProcessCost cost = m_children.liveCost();
+    sample.cpuUserS = cost.userS;
+    sample.cpuSysS = cost.sysS;
+    sample.voluntarySwitches = cost.voluntarySwitches;
+    sample.involuntarySwitches = cost.involuntarySwitches;
+    m_out.sendSample(sample);
+}
+
+RaceResult RaceLead::buildResult(const RaceTally& tally) const
+{
+    const RaceScenarioInfo& info = m_scenario->info();
+    RaceResult result;
+    result.spec = m_spec;
+    result.broken = info.findMode(m_spec.sync)->broken;
+    result.counted = info.counted;
+    result.expected = tally.expected;
+    result.observed = tally.observed;
+    result.syncErrors = tally.syncErrors;
+    result.details = tally.details;
+    result.durationS = m_startNs != 0 ? static_cast<double>(m_endNs - m_startNs) / 1e9 : 0.0;
+    for (std::size_t index = 0; index < m_children.children().size(); ++index) {
+        const auto& child = m_children.child(index);
+        RaceProcessReport process;
+        process.role = child.name;
+        process.pid = child.pid;
+        process.iterations = control().workers[index].done.load(std::memory_order_relaxed);
+        process.userS = child.cost.userS;
+        process.sysS = child.cost.sysS;
+        process.voluntarySwitches = child.cost.voluntarySwitches;
+        process.involuntarySwitches = child.cost.involuntarySwitches;
+        process.exit = describeWaitStatus(child.status);
+        result.cpuUserS += process.userS;
+        result.cpuSysS += process.sysS;
+        result.voluntarySwitches += process.voluntarySwitches;
+        result.involuntarySwitches += process.involuntarySwitches;
+        result.processes.push_back(std::move(process));
+    }
+    result.objects = m_objects;
+    result.partial = partial();
+    if (result.partial)
+        result.error = partialReason();
+    return result;
+}
+
+} // namespace
+
+int runRaceLead(const RaceSpec& spec, int controlFd)
+{
+    RaceLead lead(spec, controlFd);
+    return lead.run();
+}
+
+} // namespace ipcpg

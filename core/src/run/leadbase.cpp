@@ -1,0 +1,115 @@
+#include "run/leadbase.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <poll.h>
+#include <unistd.h>
+
+#include "ipcpg/error.h"
+#include "ipcpg/leadworker.h"
+#include "run/clock.h"
+#include "run/futexword.h"
+
+namespace ipcpg {
+
+void LeadBase::watchSignals()
+{
+    m_signals = std::make_unique<LeadSignals>();
+    m_children.closeInChildren({ m_signals->fd(), m_out.fd() });
+}
+
+void LeadBase::sendHello(double clockReadNs)
+{
+    HelloMessage hello;
+    hello.pid = getpid();
+    hello.clockReadNs = clockReadNs;
+    for (const auto& child : m_children.children())
+        hello.workerPids.push_back(child.pid);
+    m_out.sendFinal(hello);
+}
+
+std::uint64_t LeadBase::startTogether(std::atomic<std::uint32_t>& go, std::atomic<std::uint64_t>* startNs)
+{
+    const std::uint64_t deadline = monotonicNs() + kStartTimeoutNs;
+    for (;;) {
+        handleEndedChildren();
+        if (m_failed)
+            return 0;
+        if (allReady())
+            break;
+        if (monotonicNs() > deadline) {
+            fail("the worker processes did not get ready within 10 s");
+            return 0;
+        }
+        usleep(200);
+    }
+    const std::uint64_t start = monotonicNs();
+    if (startNs)
+        startNs->store(start, std::memory_order_relaxed);
+    go.store(1, std::memory_order_release);
+    futexWakeAll(go);
+    m_lastSampleNs = start;
+    return start;
+}
+
+void LeadBase::superviseLoop()
+{
+    while (!m_failed) {
+        const std::uint64_t now = monotonicNs();
+        const std::uint64_t nextSample = m_lastSampleNs + kSampleIntervalNs;
+        const int waitMs = nextSample > now ? static_cast<int>((nextSample - now) / kMs) + 1 : 0;
+        pollfd pfd { m_signals->fd(), POLLIN, 0 };
+        if (poll(&pfd, 1, std::min(waitMs, 20)) < 0 && errno != EINTR)
+            throwSystemError("cannot wait for the worker processes (poll)", errno);
+        if (m_signals->takeStopRequest())
+            requestStop(monotonicNs());
+        handleEndedChildren();
+        if (m_failed || m_children.allReaped())
+            break;
+        const std::uint64_t after = monotonicNs();
+        if (const std::string stopped = m_children.stoppedTooLong(after, kStoppedLimitNs); !stopped.empty()) {
+            fail(stopped);
+            break;
+        }
+        if (m_stopRequested && after - m_stopRequestedNs > kStopGraceNs) {
+            // Stopped on request and a worker is still busy or blocked: end it, this is not a failure.
+            m_children.killAll();
+            break;
+        }
+        checkProgress(after);
+        if (after >= nextSample) {
+            sample(after);
+            m_lastSampleNs = after;
+        }
+        if (m_out.frontEndGone())
+            requestStop(after); // nobody reads the results any more: stop rather than run on unseen
+    }
+}
+
+void LeadBase::requestStop(std::uint64_t now)
+{
+    if (m_stopRequested)
+        return;
+    m_stopRequested = true;
+    m_stopRequestedNs = now;
+    signalStop();
+}
+
+void LeadBase::fail(std::string reason)
+{
+    if (m_failed)
+        return;
+    m_failed = true;
+    m_failure = std::move(reason);
+    signalStop();
+}
+
+int LeadBase::finish(const ControlMessage& result)
+{
+    if (m_failed)
+        m_out.sendFinal(ErrorMessage { m_failure });
+    m_out.sendFinal(result);
+    return m_failed ? WorkerRunFailed : WorkerSucceeded;
+}
+
+} // namespace ipcpg

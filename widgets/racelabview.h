@@ -1,0 +1,118 @@
+#pragma once
+
+#include <QTimer>
+#include <QWidget>
+
+#include "ipcpg/controlprotocol.h"
+#include "ipcpg/race.h"
+#include "liveseries.h"
+
+class QChartView;
+class QComboBox;
+class QLabel;
+class QLineSeries;
+class QPushButton;
+class QSpinBox;
+class QTextBrowser;
+class QValueAxis;
+
+namespace ipcpg {
+
+class RaceController;
+struct RaceScenarioInfo;
+
+// The race lab: pick a scenario and its sync mode, run it with real worker processes, and watch
+// its sync errors live (per second and cumulative) next to expected versus observed, with an
+// explanation for students of what goes wrong and why the fix works. Changing the scenario or the
+// sync mode while a race runs restarts it on the same timeline, so switching the broken mode off
+// shows the errors stop. Self-contained: it owns its RaceController.
+class RaceLabView : public QWidget {
+    Q_OBJECT
+
+public:
+    static constexpr int kRefreshHz = 15;
+
+    explicit RaceLabView(QWidget* parent = nullptr);
+
+    // The race the controls describe (scenario defaults resolved by the registry when started).
+    RaceSpec spec() const;
+    // Starts the race the controls describe; false when it is refused (the reason goes to raceFailed).
+    bool start();
+    void stop();
+
+    // The explanation for a scenario, from the application resources; empty if there is none.
+    static QString explanationText(const QString& scenarioId);
+
+    RaceController* controller() const { return m_controller; }
+    QComboBox* scenarioBox() const { return m_scenario; }
+    QComboBox* syncBox() const { return m_sync; }
+    QSpinBox* workersBox() const { return m_workers; }
+    QSpinBox* iterationsBox() const { return m_iterations; }
+    QSpinBox* windowBox() const { return m_window; }
+    QSpinBox* recordSizeBox() const { return m_recordSize; }
+    QPushButton* startButton() const { return m_start; }
+    QTextBrowser* explanation() const { return m_explanation; }
+    QLabel* tallyLabel() const { return m_tally; }
+    QLineSeries* errorRateSeries() const { return m_errorRateSeries; }
+    QLineSeries* errorTotalSeries() const { return m_errorTotalSeries; }
+    QLineSeries* expectedSeries() const { return m_expectedSeries; }
+    QLineSeries* observedSeries() const { return m_observedSeries; }
+
+    // Copies the series into the charts now (a timer does this while a race runs).
+    void refresh();
+
+signals:
+    void raceFinished(const ipcpg::RaceResult& result);
+    void raceFailed(const QString& reason);
+
+private:
+    const RaceScenarioInfo* currentInfo() const;
+    void scenarioChanged();
+    void syncChanged();
+    void restartIfRunning();
+    void onStarted();
+    void onSample(const SampleMessage& sample);
+    void onFinished(const RaceResult& result);
+    void onFailed(const QString& reason);
+    void onStateChanged();
+    void showTally(std::uint64_t expected, std::uint64_t observed, std::uint64_t errors);
+    QWidget* buildSetup();
+    QWidget* buildCharts();
+
+    RaceController* m_controller = nullptr;
+    QComboBox* m_scenario = nullptr;
+    QLabel* m_summary = nullptr;
+    QComboBox* m_sync = nullptr;
+    QLabel* m_syncHelp = nullptr;
+    QSpinBox* m_workers = nullptr;
+    QSpinBox* m_iterations = nullptr;
+    QSpinBox* m_window = nullptr;
+    QSpinBox* m_recordSize = nullptr;
+    QPushButton* m_start = nullptr;
+    QLabel* m_tally = nullptr;
+    QLabel* m_status = nullptr;
+    QTextBrowser* m_explanation = nullptr;
+
+    QLineSeries* m_errorRateSeries = nullptr;
+    QLineSeries* m_errorTotalSeries = nullptr;
+    QLineSeries* m_expectedSeries = nullptr;
+    QLineSeries* m_observedSeries = nullptr;
+    QValueAxis* m_errorTime = nullptr;
+    QValueAxis* m_errorRateAxis = nullptr;
+    QValueAxis* m_errorTotalAxis = nullptr;
+    QValueAxis* m_countTime = nullptr;
+    QValueAxis* m_countAxis = nullptr;
+
+    LiveSeries m_errorRate;
+    LiveSeries m_errorTotal;
+    LiveSeries m_expected;
+    LiveSeries m_observed;
+    bool m_dirty = false;
+    QTimer m_timer;
+    bool m_continueTimeline = false; // the next race continues the current one's time axis
+    double m_timeOffset = 0; // seconds of earlier races on this timeline
+    double m_lastTime = 0;
+    std::uint64_t m_lastErrors = 0;
+};
+
+} // namespace ipcpg

@@ -1,0 +1,86 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QProcess>
+#include <QStringList>
+#include <QTimer>
+
+#include "ipcpg/controlprotocol.h"
+
+namespace ipcpg {
+
+// Owns the ipcpg-worker of the current run or race and speaks in events. Everything is
+// asynchronous: the worker's output arrives through QProcess signals, so the GUI thread never
+// waits on it. Subclasses say what to start and what the final result is:
+//   finished(result)   (declared by each subclass) the worker reported a result, partial when
+//                      stopped early or when it failed afterwards;
+//   failed(reason)     it reported none, or failed after finished(partial result).
+class WorkerController : public QObject {
+    Q_OBJECT
+
+public:
+    enum class State { Idle, Running, Stopping };
+    Q_ENUM(State)
+
+    explicit WorkerController(QObject* parent = nullptr);
+    ~WorkerController() override; // kills a running worker; its processes die with it
+
+    State state() const { return m_state; }
+    bool isRunning() const { return m_state != State::Idle; }
+
+    // Asks the worker to stop (it reports a partial result); kills it if it has not ended 1 s later.
+    void stop();
+
+    // How long the worker may stay silent before it is declared hung.
+    void setSilenceLimit(int milliseconds) { m_silenceLimitMs = milliseconds; }
+
+signals:
+    void stateChanged(ipcpg::WorkerController::State state);
+    void started(const ipcpg::HelloMessage& hello);
+    void sampleReceived(const ipcpg::SampleMessage& sample);
+    void failed(const QString& reason);
+
+protected:
+    // Starts ipcpg-worker with `arguments` (--parent-pid is added). Emits failed() and returns
+    // false when the worker cannot be found or one is already running.
+    bool startWorker(const QStringList& arguments);
+
+    // A final message (neither hello, sample nor error): keep the result it carries. May throw
+    // ProtocolError for a result that cannot be read.
+    virtual void takeResult(const ControlMessage& message) = 0;
+    virtual bool hasResult() const = 0;
+    virtual void clearResult() = 0;
+    // Emits the subclass's finished(result); a non-empty `failure` marks it partial with that reason.
+    virtual void emitResult(const QString& failure) = 0;
+
+private:
+    void readOutput();
+    void onProcessFinished(int exitCode, QProcess::ExitStatus status);
+    void onProcessError(QProcess::ProcessError error);
+    void checkSilence();
+    void abort(const QString& reason);
+    void finish();
+    void setState(State state);
+
+    State m_state = State::Idle;
+    QProcess* m_process = nullptr;
+    ControlLineBuffer m_lines;
+    QTimer m_watchdog;
+    QElapsedTimer m_sinceLastMessage;
+    QElapsedTimer m_sinceStopRequest;
+    int m_silenceLimitMs = 3000;
+    QString m_workerError;
+    QString m_failure;
+};
+
+// A result reported before the worker failed is kept, marked partial with the reason.
+template <typename Result> void markFailure(Result& result, const QString& failure)
+{
+    if (!failure.isEmpty() && !result.partial) {
+        result.partial = true;
+        result.error = failure.toStdString();
+    }
+}
+
+} // namespace ipcpg
