@@ -60,6 +60,17 @@ AxisScale AxisScale::forMaximum(Quantity quantity, double max)
         scale.unit = QStringLiteral("s");
         break;
     case Quantity::Plain:
+        // Counts of millions read better as "12 (millions)" than as 12000000.
+        if (max >= 2e9) {
+            scale.divisor = 1e9;
+            scale.unit = QCoreApplication::translate("AxisScale", "billions");
+        } else if (max >= 2e6) {
+            scale.divisor = 1e6;
+            scale.unit = QCoreApplication::translate("AxisScale", "millions");
+        } else if (max >= 2e4) {
+            scale.divisor = 1e3;
+            scale.unit = QCoreApplication::translate("AxisScale", "thousands");
+        }
         break;
     }
     const double scaled = max / scale.divisor;

@@ -47,11 +47,11 @@ LiveChartsView::LiveChartsView(QWidget* parent)
     m_latency = new TimeSeriesChart(tr("Latency"), { Quantity::Nanoseconds, tr("latency (%1)") }, std::nullopt,
         { { tr("p50"), Side::Left }, { tr("p99"), Side::Left }, { tr("p99.9"), Side::Left } });
     m_errors = new TimeSeriesChart(tr("Errors"), { Quantity::PerSecond, tr("sync errors (%1)") },
-        TimeSeriesChart::AxisSpec { Quantity::Plain, tr("total") },
+        TimeSeriesChart::AxisSpec { Quantity::Plain, tr("total (%1)") },
         { { tr("sync errors/s"), Side::Left }, { tr("sync errors"), Side::Right }, { tr("lost"), Side::Right },
             { tr("integrity errors"), Side::Right } });
     m_cost = new TimeSeriesChart(tr("Cost per message"), { Quantity::Nanoseconds, tr("CPU time (%1)") },
-        TimeSeriesChart::AxisSpec { Quantity::Plain, tr("context switches") },
+        TimeSeriesChart::AxisSpec { Quantity::Plain, tr("context switches (%1)") },
         { { tr("CPU per message"), Side::Left }, { tr("switches per message"), Side::Right } });
     m_histogram = new HistogramChart;
 

@@ -24,12 +24,15 @@
 #include <QVBoxLayout>
 #include <nlohmann/json.hpp>
 
+#include "ipcpg/race.h"
+
 #include "aboutdialog.h"
 #include "claimsview.h"
 #include "compareview.h"
 #include "exporter.h"
 #include "livechartsview.h"
 #include "qtconversions.h"
+#include "racelabview.h"
 #include "resultsmodel.h"
 #include "runcontroller.h"
 #include "runsetuppanel.h"
@@ -82,6 +85,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_saved(new SavedRunsModel(this))
     , m_compare(new CompareView)
     , m_claims(new ClaimsView)
+    , m_raceLab(new RaceLabView)
 {
     setWindowTitle(tr("IPC Playground"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/ipc-playground.svg")));
@@ -112,10 +116,12 @@ MainWindow::MainWindow(QWidget* parent)
     m_tabs = new QTabWidget;
     m_tabs->addTab(m_liveTab, tr("&Live"));
     m_tabs->addTab(m_compare, tr("&Compare"));
+    m_tabs->addTab(m_raceLab, tr("Race la&b"));
     m_tabs->addTab(m_claims, tr("What the &article says"));
     m_tabs->setTabToolTip(0, tr("The run going on now, charted live (Ctrl+1)"));
     m_tabs->setTabToolTip(1, tr("Several mechanisms, sizes and placements side by side (Ctrl+2)"));
-    m_tabs->setTabToolTip(2, tr("The article's claims, tested on this machine"));
+    m_tabs->setTabToolTip(2, tr("Race conditions on shared memory, live: switch synchronisation off and on (Ctrl+3)"));
+    m_tabs->setTabToolTip(3, tr("The article's claims, tested on this machine (Ctrl+4)"));
     setCentralWidget(m_tabs);
 
     auto* setupDock = new QDockWidget(tr("Run set-up"), this);
@@ -332,7 +338,11 @@ bool MainWindow::exportCurrent(ExportKind kind, const QString& path)
     QWidget* current = m_tabs->currentWidget();
     const bool live = current == m_liveTab;
     const bool compare = current == m_compare;
-    QWidget* chart = live ? static_cast<QWidget*>(m_charts) : compare ? m_compare->chartWidget() : current;
+    const bool race = current == m_raceLab;
+    QWidget* chart = live  ? static_cast<QWidget*>(m_charts)
+        : compare          ? m_compare->chartWidget()
+        : race             ? m_raceLab->chartsWidget()
+                           : current;
     const QString title = m_tabs->tabText(m_tabs->currentIndex()).remove(QLatin1Char('&'));
     switch (kind) {
     case ExportKind::Png:
@@ -355,6 +365,14 @@ bool MainWindow::exportCurrent(ExportKind kind, const QString& path)
             const QList<RunResult>& results = m_compare->resultsModel()->results();
             ok = kind == ExportKind::Json ? exporting::writeResultsJson(results, path, &error)
                                           : exporting::writeResultsCsv(results, path, &error);
+        } else if (race) {
+            const auto& result = m_raceLab->lastResult();
+            if (!result)
+                error = tr("There is no finished race to export yet.");
+            else if (kind == ExportKind::Json)
+                ok = exporting::writeBytes(QByteArray::fromStdString(nlohmann::json(*result).dump(2)), path, &error);
+            else
+                ok = exporting::writeBytes(QByteArray::fromStdString(raceCsvHeader() + "\n" + raceCsvRow(*result) + "\n"), path, &error);
         } else if (current == m_claims && kind == ExportKind::Json) {
             ok = exporting::writeBytes(m_claims->verdictsJson(), path, &error);
         } else {
@@ -386,7 +404,7 @@ void MainWindow::exportWithDialog(ExportKind kind)
 bool MainWindow::showTab(const QString& name)
 {
     const QMap<QString, QWidget*> tabs { { QStringLiteral("live"), m_liveTab }, { QStringLiteral("compare"), m_compare },
-        { QStringLiteral("claims"), m_claims } };
+        { QStringLiteral("race"), m_raceLab }, { QStringLiteral("claims"), m_claims } };
     QWidget* tab = tabs.value(name);
     if (!tab)
         return false;

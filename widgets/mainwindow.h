@@ -14,6 +14,7 @@ namespace ipcpg {
 class ClaimsView;
 class CompareView;
 class LiveChartsView;
+class RaceLabView;
 class ResultsModel;
 class RunController;
 class RunSetupPanel;
@@ -39,6 +40,7 @@ public:
     SavedRunsModel* savedRuns() const { return m_saved; }
     CompareView* compareView() const { return m_compare; }
     ClaimsView* claimsView() const { return m_claims; }
+    RaceLabView* raceLab() const { return m_raceLab; }
     QTabWidget* tabs() const { return m_tabs; }
 
     // Starts a run with the panel's current set-up; returns false when it is refused.
@@ -78,6 +80,7 @@ private:
     SavedRunsModel* m_saved = nullptr;
     CompareView* m_compare = nullptr;
     ClaimsView* m_claims = nullptr;
+    RaceLabView* m_raceLab = nullptr;
     QTabWidget* m_tabs = nullptr;
     QWidget* m_liveTab = nullptr;
     QTableView* m_resultsView = nullptr;

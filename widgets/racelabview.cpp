@@ -1,7 +1,6 @@
 #include "racelabview.h"
 
-#include <QChart>
-#include <QChartView>
+#include <QEvent>
 #include <QComboBox>
 #include <QFile>
 #include <QFormLayout>
@@ -12,14 +11,13 @@
 #include <QSplitter>
 #include <QTextBrowser>
 #include <QVBoxLayout>
-#include <QValueAxis>
 #include <algorithm>
 #include <limits>
 
-#include "chartstyle.h"
 #include "ipcpg/raceregistry.h"
 #include "qtconversions.h"
 #include "racecontroller.h"
+#include "timeserieschart.h"
 
 // The resources live in a static library: referencing their initialiser makes the linker keep
 // them (Q_INIT_RESOURCE must be used outside any namespace).
@@ -150,33 +148,27 @@ QWidget* RaceLabView::buildSetup()
 
 QWidget* RaceLabView::buildCharts()
 {
-    auto* errors = makeLiveChart(tr("Sync errors"));
-    m_errorRateSeries = makeLineSeries(tr("per second"), QColor(0xd6, 0x27, 0x28));
-    m_errorTotalSeries = makeLineSeries(tr("cumulative"), QColor(0x94, 0x67, 0xbd));
-    errors->addSeries(m_errorRateSeries);
-    errors->addSeries(m_errorTotalSeries);
-    m_errorTime = addValueAxis(errors, Qt::AlignBottom, tr("time (s)"), { m_errorRateSeries, m_errorTotalSeries });
-    m_errorRateAxis = addValueAxis(errors, Qt::AlignLeft, tr("errors/s"), { m_errorRateSeries });
-    m_errorTotalAxis = addValueAxis(errors, Qt::AlignRight, tr("errors so far"), { m_errorTotalSeries });
-
-    auto* counts = makeLiveChart(tr("Expected versus observed"));
-    m_expectedSeries = makeLineSeries(tr("expected"), QColor(0x2c, 0xa0, 0x2c));
-    m_observedSeries = makeLineSeries(tr("observed"), QColor(0x1f, 0x77, 0xb4));
-    counts->addSeries(m_expectedSeries);
-    counts->addSeries(m_observedSeries);
-    m_countTime = addValueAxis(counts, Qt::AlignBottom, tr("time (s)"), { m_expectedSeries, m_observedSeries });
-    m_countAxis = addValueAxis(counts, Qt::AlignLeft, {}, { m_expectedSeries, m_observedSeries });
-    for (QValueAxis* axis : { m_errorRateAxis, m_errorTotalAxis, m_countAxis })
-        axis->setLabelFormat(QStringLiteral("%.3g"));
-
+    using Quantity = AxisScale::Quantity;
+    using Side = TimeSeriesChart::AxisSide;
+    m_errorsChart = new TimeSeriesChart(tr("Sync errors"), { Quantity::PerSecond, tr("errors (%1)") },
+        TimeSeriesChart::AxisSpec { Quantity::Plain, tr("errors so far (%1)") },
+        { { tr("per second"), Side::Left }, { tr("cumulative"), Side::Right } });
+    m_countsChart = new TimeSeriesChart(tr("Expected versus observed"), { Quantity::Plain, tr("count (%1)") }, std::nullopt,
+        { { tr("expected"), Side::Left }, { tr("observed"), Side::Left } });
+    m_errorsChart->setToolTip(tr("Sync errors found per second and in total since the race started"));
+    m_countsChart->setToolTip(tr("What correct synchronisation would have produced so far, and what the processes "
+                                 "actually produced"));
     auto* splitter = new QSplitter(Qt::Vertical);
-    splitter->addWidget(makeChartView(errors));
-    splitter->addWidget(makeChartView(counts));
-    splitter->widget(0)->setToolTip(tr("Sync errors found per second (red) and in total since the race started (purple)"));
-    splitter->widget(1)->setToolTip(tr("What correct synchronisation would have produced so far, and what the processes "
-                                       "actually produced"));
+    splitter->addWidget(m_errorsChart);
+    splitter->addWidget(m_countsChart);
+    m_charts = splitter;
     return splitter;
 }
+
+QLineSeries* RaceLabView::errorRateSeries() const { return m_errorsChart->series(0); }
+QLineSeries* RaceLabView::errorTotalSeries() const { return m_errorsChart->series(1); }
+QLineSeries* RaceLabView::expectedSeries() const { return m_countsChart->series(0); }
+QLineSeries* RaceLabView::observedSeries() const { return m_countsChart->series(1); }
 
 const RaceScenarioInfo* RaceLabView::currentInfo() const
 {
@@ -317,6 +309,7 @@ void RaceLabView::onSample(const SampleMessage& sample)
 
 void RaceLabView::onFinished(const RaceResult& result)
 {
+    m_lastResult = result;
     showTally(result.expected, result.observed, result.syncErrors);
     m_lastTime = m_timeOffset + result.durationS;
     if (m_controller->restartPending())
@@ -353,16 +346,22 @@ void RaceLabView::showTally(std::uint64_t expected, std::uint64_t observed, std:
 void RaceLabView::refresh()
 {
     m_dirty = false;
-    m_errorRateSeries->replace(m_errorRate.points());
-    m_errorTotalSeries->replace(m_errorTotal.points());
-    m_expectedSeries->replace(m_expected.points());
-    m_observedSeries->replace(m_observed.points());
-    const double end = niceCeiling(std::max({ 1.0, m_errorRate.lastX(), m_expected.lastX() }));
-    m_errorTime->setRange(0, end);
-    m_countTime->setRange(0, end);
-    m_errorRateAxis->setRange(0, niceCeiling(m_errorRate.maxY()));
-    m_errorTotalAxis->setRange(0, niceCeiling(m_errorTotal.maxY()));
-    m_countAxis->setRange(0, niceCeiling(std::max(m_expected.maxY(), m_observed.maxY())));
+    m_errorsChart->setPoints(0, m_errorRate.points());
+    m_errorsChart->setPoints(1, m_errorTotal.points());
+    m_countsChart->setPoints(0, m_expected.points());
+    m_countsChart->setPoints(1, m_observed.points());
+    const double end = std::max({ 1.0, m_errorRate.lastX(), m_expected.lastX() });
+    m_errorsChart->refresh(end);
+    m_countsChart->refresh(end);
+}
+
+void RaceLabView::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::PaletteChange) {
+        m_errorsChart->applyPalette(palette());
+        m_countsChart->applyPalette(palette());
+    }
+    QWidget::changeEvent(event);
 }
 
 } // namespace ipcpg

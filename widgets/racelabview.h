@@ -2,23 +2,23 @@
 
 #include <QTimer>
 #include <QWidget>
+#include <optional>
 
 #include "ipcpg/controlprotocol.h"
 #include "ipcpg/race.h"
 #include "liveseries.h"
 
-class QChartView;
 class QComboBox;
 class QLabel;
 class QLineSeries;
 class QPushButton;
 class QSpinBox;
 class QTextBrowser;
-class QValueAxis;
 
 namespace ipcpg {
 
 class RaceController;
+class TimeSeriesChart;
 struct RaceScenarioInfo;
 
 // The race lab: pick a scenario and its sync mode, run it with real worker processes, and watch
@@ -53,10 +53,13 @@ public:
     QPushButton* startButton() const { return m_start; }
     QTextBrowser* explanation() const { return m_explanation; }
     QLabel* tallyLabel() const { return m_tally; }
-    QLineSeries* errorRateSeries() const { return m_errorRateSeries; }
-    QLineSeries* errorTotalSeries() const { return m_errorTotalSeries; }
-    QLineSeries* expectedSeries() const { return m_expectedSeries; }
-    QLineSeries* observedSeries() const { return m_observedSeries; }
+    QLineSeries* errorRateSeries() const;
+    QLineSeries* errorTotalSeries() const;
+    QLineSeries* expectedSeries() const;
+    QLineSeries* observedSeries() const;
+    // The charts, for exporting what the user sees.
+    QWidget* chartsWidget() const { return m_charts; }
+    const std::optional<RaceResult>& lastResult() const { return m_lastResult; }
 
     // Copies the series into the charts now (a timer does this while a race runs).
     void refresh();
@@ -64,6 +67,9 @@ public:
 signals:
     void raceFinished(const ipcpg::RaceResult& result);
     void raceFailed(const QString& reason);
+
+protected:
+    void changeEvent(QEvent* event) override;
 
 private:
     const RaceScenarioInfo* currentInfo() const;
@@ -93,15 +99,10 @@ private:
     QLabel* m_status = nullptr;
     QTextBrowser* m_explanation = nullptr;
 
-    QLineSeries* m_errorRateSeries = nullptr;
-    QLineSeries* m_errorTotalSeries = nullptr;
-    QLineSeries* m_expectedSeries = nullptr;
-    QLineSeries* m_observedSeries = nullptr;
-    QValueAxis* m_errorTime = nullptr;
-    QValueAxis* m_errorRateAxis = nullptr;
-    QValueAxis* m_errorTotalAxis = nullptr;
-    QValueAxis* m_countTime = nullptr;
-    QValueAxis* m_countAxis = nullptr;
+    TimeSeriesChart* m_errorsChart = nullptr;
+    TimeSeriesChart* m_countsChart = nullptr;
+    QWidget* m_charts = nullptr;
+    std::optional<RaceResult> m_lastResult;
 
     LiveSeries m_errorRate;
     LiveSeries m_errorTotal;

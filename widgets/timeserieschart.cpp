@@ -51,7 +51,12 @@ void configureAxis(QValueAxis* axis, const AxisScale& scale, const QString& titl
     const QString format = scale.tickStep >= 1 ? QStringLiteral("%.0f") : (scale.tickStep >= 0.1 ? QStringLiteral("%.1f") : QStringLiteral("%.2f"));
     if (axis->labelFormat() != format)
         axis->setLabelFormat(format);
-    const QString title = titleTemplate.contains(QStringLiteral("%1")) ? titleTemplate.arg(scale.unit) : titleTemplate;
+    // "count (%1)" becomes "count (millions)", or just "count" when the values need no unit.
+    QString title = titleTemplate;
+    if (scale.unit.isEmpty())
+        title.remove(QStringLiteral(" (%1)"));
+    else if (title.contains(QStringLiteral("%1")))
+        title = title.arg(scale.unit);
     if (axis->titleText() != title)
         axis->setTitleText(title);
 }

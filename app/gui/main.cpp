@@ -13,6 +13,8 @@
 #include "ipcpg/version.h"
 #include "compareview.h"
 #include "mainwindow.h"
+#include "racelabview.h"
+#include <QComboBox>
 #include "runsetuppanel.h"
 
 namespace {
@@ -100,6 +102,53 @@ int runComparison(QApplication& app, ipcpg::MainWindow& window, const QCommandLi
     return QApplication::exec();
 }
 
+// --race: opens the race lab on a scenario; with --start runs it, then exports and quits.
+int runRace(QApplication& app, ipcpg::MainWindow& window, const QCommandLineParser& parser, const Exports& exports, bool quit)
+{
+    QTextStream err(stderr);
+    ipcpg::RaceLabView* lab = window.raceLab();
+    const QString scenario = parser.value(QStringLiteral("race"));
+    const int scenarioIndex = lab->scenarioBox()->findData(scenario);
+    if (scenarioIndex < 0) {
+        err << "ipc-playground: --race \"" << scenario << "\" is not a scenario; see `ipcpg race --list`\n";
+        return 2;
+    }
+    lab->scenarioBox()->setCurrentIndex(scenarioIndex);
+    if (parser.isSet(QStringLiteral("sync"))) {
+        const QString sync = parser.value(QStringLiteral("sync"));
+        const int syncIndex = lab->syncBox()->findData(sync);
+        if (syncIndex < 0) {
+            QStringList modes;
+            for (int i = 0; i < lab->syncBox()->count(); ++i)
+                modes << lab->syncBox()->itemData(i).toString();
+            err << "ipc-playground: --sync \"" << sync << "\" is not a mode of " << scenario << "; use "
+                << modes.join(QStringLiteral(", ")) << '\n';
+            return 2;
+        }
+        lab->syncBox()->setCurrentIndex(syncIndex);
+    }
+    window.showTab(QStringLiteral("race"));
+    window.show();
+    if (!parser.isSet(QStringLiteral("start")))
+        return QApplication::exec();
+    QObject::connect(lab, &ipcpg::RaceLabView::raceFinished, &app, [&](const ipcpg::RaceResult& result) {
+        QTimer::singleShot(0, &app, [&, partial = result.partial] {
+            const bool exported = exportAll(window, exports);
+            if (quit)
+                QApplication::exit(exported && !partial ? 0 : 1);
+        });
+    });
+    QObject::connect(lab, &ipcpg::RaceLabView::raceFailed, &app, [&](const QString& reason) {
+        err << "ipc-playground: " << reason << '\n';
+        err.flush();
+        if (quit)
+            QTimer::singleShot(0, &app, [] { QApplication::exit(1); });
+    });
+    if (!lab->start())
+        return 1;
+    return QApplication::exec();
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -134,8 +183,12 @@ int main(int argc, char** argv)
                        "--size takes a comma-separated list, --placement too; the exports then hold the comparison"),
         QStringLiteral("IDS"));
     const QCommandLineOption tab(QStringLiteral("tab"), QStringLiteral("Show this tab: live, compare, race or claims"), QStringLiteral("TAB"));
+    const QCommandLineOption race(QStringLiteral("race"),
+        QStringLiteral("Open the race lab on this scenario (see ipcpg race --list); --sync picks its mode and --start runs it; "
+                       "the exports then hold the race"),
+        QStringLiteral("SCENARIO"));
     parser.addOptions({ mechanism, size, mode, duration, sync, option, placement, start, exportPng, exportSvg, exportCsv,
-        exportJson, quitWhenDone, theme, compare, tab });
+        exportJson, quitWhenDone, theme, compare, tab, race });
     parser.process(app);
 
     QTextStream err(stderr);
@@ -146,8 +199,10 @@ int main(int argc, char** argv)
 
     ipcpg::MainWindow window;
     window.restoreSettings();
-    if (parser.isSet(compare)) {
+    if (parser.isSet(compare) || parser.isSet(race)) {
         const Exports exports { parser.value(exportPng), parser.value(exportSvg), parser.value(exportCsv), parser.value(exportJson) };
+        if (parser.isSet(race))
+            return runRace(app, window, parser, exports, parser.isSet(quitWhenDone));
         return runComparison(app, window, parser, exports, parser.isSet(quitWhenDone));
     }
     ipcpg::RunSpec spec = window.setupPanel()->spec();

@@ -90,6 +90,41 @@ private slots:
         QVERIFY(svgText.contains("Throughput")); // chart text is text, not pixels
     }
 
+    void scriptedRaceExportsItsResult()
+    {
+        const QString json = m_out.filePath(QStringLiteral("race.json"));
+        const QString csv = m_out.filePath(QStringLiteral("race.csv"));
+        const QString png = m_out.filePath(QStringLiteral("race.png"));
+        QByteArray err;
+        const int code = runGui({ QStringLiteral("--race"), QStringLiteral("ring"), QStringLiteral("--sync"),
+                                    QStringLiteral("none"), QStringLiteral("--start"), QStringLiteral("--export-json"), json,
+                                    QStringLiteral("--export-csv"), csv, QStringLiteral("--export-png"), png,
+                                    QStringLiteral("--quit-when-done") },
+            &err);
+        QVERIFY2(code == 0, err.constData());
+        QFile jsonFile(json);
+        QVERIFY(jsonFile.open(QIODevice::ReadOnly));
+        const QJsonObject race = QJsonDocument::fromJson(jsonFile.readAll()).object();
+        QCOMPARE(race[QLatin1String("scenario")].toString(), QStringLiteral("ring"));
+        QCOMPARE(race[QLatin1String("sync")].toString(), QStringLiteral("none"));
+        QVERIFY(race[QLatin1String("sync_errors")].toInteger() > 0);
+        QFile csvFile(csv);
+        QVERIFY(csvFile.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = csvFile.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), 2);
+        const QList<QByteArray> header = lines[0].split(',');
+        QCOMPARE(lines[1].split(',').at(header.indexOf("sync_errors")).toLongLong(),
+            race[QLatin1String("sync_errors")].toInteger());
+        QImage image;
+        QVERIFY(image.load(png));
+
+        QCOMPARE(runGui({ QStringLiteral("--race"), QStringLiteral("counter"), QStringLiteral("--sync"),
+                             QStringLiteral("sometimes"), QStringLiteral("--quit-when-done") },
+                     &err),
+            2);
+        QVERIFY(err.contains("sometimes"));
+    }
+
     void badArgumentsAreRefused()
     {
         QByteArray err;

@@ -62,6 +62,9 @@ struct RaceResult {
 void to_json(nlohmann::json& json, const RaceSpec& spec);
 void from_json(const nlohmann::json& json, RaceSpec& spec);
 void to_json(nlohmann::json& json, const RaceResult& result);
+// One CSV header line and one row per race result.
+std::string raceCsvHeader();
+std::string raceCsvRow(const RaceResult& result);
 // Strict: a missing or mistyped required field throws nlohmann::json::exception.
 void from_json(const nlohmann::json& json, RaceResult& result);
 

@@ -1,5 +1,7 @@
 #include "ipcpg/race.h"
 
+#include <cstdio>
+
 #include <limits>
 #include <nlohmann/json.hpp>
 
@@ -108,6 +110,24 @@ void to_json(nlohmann::json& json, const RaceResult& result)
     json["objects"] = result.objects;
     json["partial"] = result.partial;
     json["error"] = result.partial ? nlohmann::json(result.error) : nlohmann::json(nullptr);
+}
+
+std::string raceCsvHeader()
+{
+    return "scenario,sync,broken,workers,iterations,window_ns,record_size,expected,observed,sync_errors,duration_s,"
+           "cpu_user_s,cpu_sys_s,partial";
+}
+
+std::string raceCsvRow(const RaceResult& result)
+{
+    const RaceSpec& spec = result.spec;
+    const auto optional = [](const auto& value) { return value ? std::to_string(*value) : std::string(); };
+    char numbers[128];
+    std::snprintf(numbers, sizeof numbers, "%.6g,%.6g,%.6g", result.durationS, result.cpuUserS, result.cpuSysS);
+    return spec.scenario + "," + spec.sync + "," + (result.broken ? "true" : "false") + "," + optional(spec.workers) + ","
+        + optional(spec.iterations) + "," + optional(spec.windowNs) + "," + optional(spec.recordSize) + ","
+        + std::to_string(result.expected) + "," + std::to_string(result.observed) + ","
+        + std::to_string(result.syncErrors) + "," + numbers + "," + (result.partial ? "true" : "false");
 }
 
 void from_json(const nlohmann::json& json, RaceResult& result)
