@@ -1,6 +1,8 @@
 #include "run/sideloop.h"
 
+#include <optional>
 #include <sched.h>
+#include <span>
 
 #include "ipcpg/error.h"
 #include "ipcpg/frame.h"
@@ -196,6 +198,35 @@ void frameInitiator(const SideContext& context)
     writer.send(transport, ~std::uint64_t { 0 }, FrameEnd, previous);
 }
 
+// The next data frame for a responder or receiver, or nullopt when the run is over for this side:
+// the peer sent its end frame, or it is done and the mechanism closed or went quiet. The frame
+// stays valid until releaseReceive().
+std::optional<std::span<const std::byte>> nextFrame(const SideContext& context)
+{
+    Transport& transport = *context.transport;
+    for (;;) {
+        const Received received = transport.receive();
+        if (received.status == Received::Status::TimedOut) {
+            if (pairDone(context))
+                return std::nullopt;
+            continue;
+        }
+        if (received.status == Received::Status::Closed) {
+            if (pairDone(context))
+                return std::nullopt;
+            peerClosed(context);
+        }
+        if (received.frame.size() >= kFrameHeaderSize) {
+            const FrameHeader header = readHeader(received.frame);
+            if (header.magic == kFrameMagic && (header.flags & FrameEnd) != 0) {
+                transport.releaseReceive();
+                return std::nullopt;
+            }
+        }
+        return received.frame;
+    }
+}
+
 void frameResponder(const SideContext& context)
 {
     const RunSpec& spec = *context.spec;
@@ -205,26 +236,11 @@ void frameResponder(const SideContext& context)
     FrameVerifier verifier(spec.messageSize);
 
     for (std::uint64_t served = 0;; ++served) {
-        const Received request = transport.receive();
-        if (request.status == Received::Status::TimedOut) {
-            if (pairDone(context))
-                return;
-            continue;
-        }
-        if (request.status == Received::Status::Closed) {
-            if (pairDone(context))
-                return;
-            peerClosed(context);
-        }
+        const auto request = nextFrame(context);
+        if (!request)
+            return;
         FrameHeader header {};
-        if (request.frame.size() >= kFrameHeaderSize) {
-            header = readHeader(request.frame);
-            if (header.magic == kFrameMagic && (header.flags & FrameEnd) != 0) {
-                transport.releaseReceive();
-                return;
-            }
-        }
-        const auto verdict = verifier.check(request.frame, header);
+        const auto verdict = verifier.check(*request, header);
         transport.releaseReceive();
         recordVerdict(counters, verdict, verifier);
         bump(counters.received);
@@ -270,27 +286,12 @@ void frameReceiver(const SideContext& context)
     FrameVerifier verifier(spec.messageSize);
 
     for (std::uint64_t received = 0;; ++received) {
-        const Received message = transport.receive();
-        if (message.status == Received::Status::TimedOut) {
-            if (pairDone(context))
-                return;
-            continue;
-        }
-        if (message.status == Received::Status::Closed) {
-            if (pairDone(context))
-                return;
-            peerClosed(context);
-        }
+        const auto message = nextFrame(context);
+        if (!message)
+            return;
         const std::uint64_t now = monotonicNs();
         FrameHeader header {};
-        if (message.frame.size() >= kFrameHeaderSize) {
-            header = readHeader(message.frame);
-            if (header.magic == kFrameMagic && (header.flags & FrameEnd) != 0) {
-                transport.releaseReceive();
-                return;
-            }
-        }
-        const auto verdict = verifier.check(message.frame, header);
+        const auto verdict = verifier.check(*message, header);
         transport.releaseReceive();
         recordVerdict(counters, verdict, verifier);
         bump(counters.received);
