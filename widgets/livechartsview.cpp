@@ -44,7 +44,7 @@ LiveChartsView::LiveChartsView(QWidget* parent)
     m_throughput = new TimeSeriesChart(tr("Throughput"), { Quantity::PerSecond, tr("messages (%1)") },
         TimeSeriesChart::AxisSpec { Quantity::BytesPerSecond, tr("payload (%1)") },
         { { tr("messages/s"), Side::Left }, { tr("bytes/s"), Side::Right } });
-    m_latency = new TimeSeriesChart(tr("Latency"), { Quantity::Nanoseconds, tr("latency (%1)") }, std::nullopt,
+    m_latency = new TimeSeriesChart(tr("Latency"), { Quantity::Nanoseconds, tr("latency (%1)"), true }, std::nullopt,
         { { tr("p50"), Side::Left }, { tr("p99"), Side::Left }, { tr("p99.9"), Side::Left } });
     m_errors = new TimeSeriesChart(tr("Errors"), { Quantity::PerSecond, tr("sync errors (%1)") },
         TimeSeriesChart::AxisSpec { Quantity::Plain, tr("total (%1)") },
@@ -64,16 +64,18 @@ LiveChartsView::LiveChartsView(QWidget* parent)
                           "kernel's share of the work becomes visible here"));
     m_histogram->setToolTip(tr("How the latencies of all messages so far are distributed (logarithmic time axis)"));
 
-    auto* grid = new QGridLayout(this);
-    grid->setContentsMargins(0, 0, 0, 0);
-    grid->setSpacing(4);
-    grid->addWidget(m_throughput, 0, 0);
-    grid->addWidget(m_latency, 0, 1);
-    grid->addWidget(m_errors, 1, 0);
-    grid->addWidget(m_cost, 1, 1);
-    grid->addWidget(m_histogram, 2, 0, 1, 2);
+    m_grid = new QGridLayout(this);
+    m_grid->setContentsMargins(0, 0, 0, 0);
+    m_grid->setSpacing(4);
+    m_grid->addWidget(m_throughput, 0, 0);
+    m_grid->addWidget(m_latency, 0, 1);
+    m_grid->addWidget(m_errors, 1, 0);
+    m_grid->addWidget(m_cost, 1, 1);
+    m_grid->addWidget(m_histogram, 2, 0, 1, 2);
     for (int row = 0; row < 3; ++row)
-        grid->setRowStretch(row, 1);
+        m_grid->setRowStretch(row, 1);
+    for (int column = 0; column < 2; ++column)
+        m_grid->setColumnStretch(column, 1);
 
     m_timer.setInterval(1000 / kRefreshHz);
     connect(&m_timer, &QTimer::timeout, this, [this] {
@@ -83,6 +85,13 @@ LiveChartsView::LiveChartsView(QWidget* parent)
     reset(RunSpec {});
 }
 
+void LiveChartsView::setSideWidget(QWidget* widget)
+{
+    m_grid->removeWidget(m_histogram);
+    m_grid->addWidget(m_histogram, 2, 0);
+    m_grid->addWidget(widget, 2, 1);
+}
+
 QLineSeries* LiveChartsView::messagesSeries() const { return m_throughput->series(0); }
 QLineSeries* LiveChartsView::p50Series() const { return m_latency->series(0); }
 QLineSeries* LiveChartsView::syncErrorsSeries() const { return m_errors->series(0); }
@@ -90,7 +99,7 @@ QLineSeries* LiveChartsView::syncErrorsSeries() const { return m_errors->series(
 void LiveChartsView::reset(const RunSpec& spec)
 {
     m_recording = RunRecording(spec);
-    m_latency->setTitle(spec.mode == Mode::PingPong ? tr("Latency: round trip") : tr("Latency: one way"));
+    m_latency->setTitle(spec.mode == Mode::PingPong ? tr("Latency: round trip (log scale)") : tr("Latency: one way (log scale)"));
     m_dirty = true;
     refresh();
 }
@@ -98,7 +107,7 @@ void LiveChartsView::reset(const RunSpec& spec)
 void LiveChartsView::setRecording(const RunRecording& recording)
 {
     m_recording = recording;
-    m_latency->setTitle(recording.spec().mode == Mode::PingPong ? tr("Latency: round trip") : tr("Latency: one way"));
+    m_latency->setTitle(recording.spec().mode == Mode::PingPong ? tr("Latency: round trip (log scale)") : tr("Latency: one way (log scale)"));
     refresh();
 }
 

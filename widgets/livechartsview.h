@@ -6,6 +6,7 @@
 
 #include "runrecording.h"
 
+class QGridLayout;
 class QLineSeries;
 
 namespace ipcpg {
@@ -32,6 +33,9 @@ public:
     void setRecording(const RunRecording& recording); // shows a saved run
     // Saved runs drawn as dashed lines under the current one.
     void setOverlays(const QList<RunRecording>& recordings);
+
+    // A widget shown beside the histogram (the main window puts the run's final numbers there).
+    void setSideWidget(QWidget* widget);
 
     // Copies the recording into the charts now (the timer does this while live).
     void refresh();
@@ -63,6 +67,7 @@ private:
     TimeSeriesChart* m_errors = nullptr;
     TimeSeriesChart* m_cost = nullptr;
     HistogramChart* m_histogram = nullptr;
+    QGridLayout* m_grid = nullptr;
 };
 
 } // namespace ipcpg

@@ -102,16 +102,12 @@ MainWindow::MainWindow(QWidget* parent)
     m_resultsView->verticalHeader()->hide();
     m_resultsView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_resultsView->setToolTip(tr("The run's final numbers; hover a row for what it means"));
-    auto* liveSplitter = new QSplitter(Qt::Horizontal);
-    liveSplitter->addWidget(m_charts);
-    liveSplitter->addWidget(m_resultsView);
-    liveSplitter->setStretchFactor(0, 4);
-    liveSplitter->setStretchFactor(1, 1);
+    m_charts->setSideWidget(m_resultsView);
     m_liveTab = new QWidget;
     auto* liveLayout = new QVBoxLayout(m_liveTab);
     liveLayout->setContentsMargins(4, 4, 4, 4);
     liveLayout->addWidget(m_errorBanner);
-    liveLayout->addWidget(liveSplitter, 1);
+    liveLayout->addWidget(m_charts, 1);
 
     m_tabs = new QTabWidget;
     m_tabs->addTab(m_liveTab, tr("&Live"));

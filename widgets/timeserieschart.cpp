@@ -1,9 +1,11 @@
 #include "timeserieschart.h"
 
 #include <QLineSeries>
+#include <QLogValueAxis>
 #include <QPen>
 #include <QValueAxis>
 #include <algorithm>
+#include <cmath>
 
 #include "charttheme.h"
 
@@ -19,13 +21,52 @@ double maximumOf(const QList<QPointF>& points)
     return max;
 }
 
-QList<QPointF> divided(const QList<QPointF>& points, double divisor)
+double smallestPositiveOf(const QList<QPointF>& points, double smallest)
+{
+    for (const QPointF& p : points) {
+        if (p.y() > 0 && (smallest <= 0 || p.y() < smallest))
+            smallest = p.y();
+    }
+    return smallest;
+}
+
+QList<QPointF> divided(const QList<QPointF>& points, double divisor, bool positiveOnly)
 {
     QList<QPointF> result;
     result.reserve(points.size());
-    for (const QPointF& p : points)
-        result.append({ p.x(), p.y() / divisor });
+    for (const QPointF& p : points) {
+        if (!positiveOnly || p.y() > 0)
+            result.append({ p.x(), p.y() / divisor });
+    }
     return result;
+}
+
+QAbstractAxis* makeAxis(bool logarithmic)
+{
+    if (!logarithmic)
+        return new QValueAxis;
+    auto* axis = new QLogValueAxis;
+    axis->setBase(10);
+    axis->setLabelFormat(QStringLiteral("%g"));
+    axis->setMinorTickCount(8);
+    return axis;
+}
+
+// A logarithmic axis spans whole decades around the values, in the scale's unit.
+void configureLogAxis(QLogValueAxis* axis, const AxisScale& scale, double smallest, double largest, const QString& titleTemplate)
+{
+    const double low = smallest > 0 ? std::pow(10.0, std::floor(std::log10(smallest / scale.divisor))) : 1.0;
+    const double high = largest > 0 ? std::pow(10.0, std::ceil(std::log10(largest / scale.divisor * 1.05))) : 10.0;
+    const double top = std::max(high, low * 10);
+    if (axis->min() != low || axis->max() != top)
+        axis->setRange(low, top);
+    QString title = titleTemplate;
+    if (scale.unit.isEmpty())
+        title.remove(QStringLiteral(" (%1)"));
+    else if (title.contains(QStringLiteral("%1")))
+        title = title.arg(scale.unit);
+    if (axis->titleText() != title)
+        axis->setTitleText(title);
 }
 
 // Reconfigures an axis only when its scale changed: a changed range or title makes the chart lay
@@ -79,10 +120,10 @@ TimeSeriesChart::TimeSeriesChart(
     m_time->setTitleText(tr("time (s)"));
     m_time->setLabelFormat(QStringLiteral("%.0f"));
     chart->addAxis(m_time, Qt::AlignBottom);
-    m_left = new QValueAxis;
+    m_left = makeAxis(m_leftSpec.logarithmic);
     chart->addAxis(m_left, Qt::AlignLeft);
     if (m_rightSpec) {
-        m_right = new QValueAxis;
+        m_right = makeAxis(m_rightSpec->logarithmic);
         chart->addAxis(m_right, Qt::AlignRight);
     }
     for (int i = 0; i < m_specs.size(); ++i) {
@@ -104,7 +145,7 @@ TimeSeriesChart::TimeSeriesChart(
     refresh(1.0);
 }
 
-QValueAxis* TimeSeriesChart::axisFor(int series) const
+QAbstractAxis* TimeSeriesChart::axisFor(int series) const
 {
     return m_specs.at(series).side == AxisSide::Right && m_right ? m_right : m_left;
 }
@@ -141,14 +182,16 @@ void TimeSeriesChart::setOverlays(QList<Overlay> overlays)
 
 void TimeSeriesChart::refresh(double timeEnd)
 {
-    double leftMax = 0;
-    double rightMax = 0;
+    double leftMax = 0, rightMax = 0, leftMin = 0, rightMin = 0;
     const auto account = [&](int series, const QList<QPointF>& points) {
         const double max = maximumOf(points);
-        if (axisFor(series) == m_right)
+        if (axisFor(series) == m_right) {
             rightMax = std::max(rightMax, max);
-        else
+            rightMin = smallestPositiveOf(points, rightMin);
+        } else {
             leftMax = std::max(leftMax, max);
+            leftMin = smallestPositiveOf(points, leftMin);
+        }
     };
     for (int s = 0; s < m_points.size(); ++s)
         account(s, m_points[s]);
@@ -159,21 +202,32 @@ void TimeSeriesChart::refresh(double timeEnd)
                 timeEnd = std::max(timeEnd, overlay.series[s].back().x());
         }
     }
-    const AxisScale left = AxisScale::forMaximum(m_leftSpec.quantity, leftMax);
-    configureAxis(m_left, left, m_leftSpec.title);
+    const auto configure = [](QAbstractAxis* axis, const AxisSpec& spec, double min, double max) {
+        const AxisScale scale = AxisScale::forMaximum(spec.quantity, max);
+        if (spec.logarithmic)
+            configureLogAxis(static_cast<QLogValueAxis*>(axis), scale, min, max, spec.title);
+        else
+            configureAxis(static_cast<QValueAxis*>(axis), scale, spec.title);
+        return scale;
+    };
+    const AxisScale left = configure(m_left, m_leftSpec, leftMin, leftMax);
     m_leftUnit = left.unit;
     AxisScale right;
     if (m_right) {
-        right = AxisScale::forMaximum(m_rightSpec->quantity, rightMax);
-        configureAxis(m_right, right, m_rightSpec->title);
+        right = configure(m_right, *m_rightSpec, rightMin, rightMax);
         m_rightUnit = right.unit;
     }
+    const auto scaledFor = [&](int series, const QList<QPointF>& points) {
+        const bool onRight = axisFor(series) == m_right;
+        const bool logarithmic = onRight ? m_rightSpec->logarithmic : m_leftSpec.logarithmic;
+        return divided(points, onRight ? right.divisor : left.divisor, logarithmic);
+    };
     for (int s = 0; s < m_series.size(); ++s)
-        m_series[s]->replace(divided(m_points[s], axisFor(s) == m_right ? right.divisor : left.divisor));
+        m_series[s]->replace(scaledFor(s, m_points[s]));
     for (int o = 0; o < m_overlays.size(); ++o) {
         for (int s = 0; s < m_specs.size(); ++s) {
             const QList<QPointF> points = s < m_overlays[o].series.size() ? m_overlays[o].series[s] : QList<QPointF> {};
-            m_overlaySeries[o * m_specs.size() + s]->replace(divided(points, axisFor(s) == m_right ? right.divisor : left.divisor));
+            m_overlaySeries[o * m_specs.size() + s]->replace(scaledFor(s, points));
         }
     }
     configureAxis(m_time, AxisScale::forMaximum(AxisScale::Quantity::Seconds, std::max(timeEnd, 1.0)), tr("time (s)"));

@@ -8,6 +8,7 @@
 #include "axisscale.h"
 
 class QLineSeries;
+class QAbstractAxis;
 class QValueAxis;
 
 namespace ipcpg {
@@ -28,6 +29,9 @@ public:
     struct AxisSpec {
         AxisScale::Quantity quantity = AxisScale::Quantity::Plain;
         QString title; // "%1" is replaced by the unit
+        // A logarithmic axis keeps a typical value and a rare spike readable on one chart
+        // (latency percentiles). Points at or below zero are left out on such an axis.
+        bool logarithmic = false;
     };
     // One saved run: its name and, per series of this chart, its points in raw units.
     struct Overlay {
@@ -47,11 +51,11 @@ public:
 
     QLineSeries* series(int index) const { return m_series.at(index); }
     int seriesCount() const { return static_cast<int>(m_series.size()); }
-    QValueAxis* axis(AxisSide side) const { return side == AxisSide::Left ? m_left : m_right; }
+    QAbstractAxis* axis(AxisSide side) const { return side == AxisSide::Left ? m_left : m_right; }
     QString unit(AxisSide side) const { return side == AxisSide::Left ? m_leftUnit : m_rightUnit; }
 
 private:
-    QValueAxis* axisFor(int series) const;
+    QAbstractAxis* axisFor(int series) const;
 
     QList<SeriesSpec> m_specs;
     AxisSpec m_leftSpec;
@@ -61,8 +65,8 @@ private:
     QList<Overlay> m_overlays;
     QList<QLineSeries*> m_overlaySeries; // overlay-major, series-minor
     QValueAxis* m_time = nullptr;
-    QValueAxis* m_left = nullptr;
-    QValueAxis* m_right = nullptr;
+    QAbstractAxis* m_left = nullptr;
+    QAbstractAxis* m_right = nullptr;
     QString m_leftUnit;
     QString m_rightUnit;
 };
