@@ -29,6 +29,8 @@ const MechanismRegistry& MechanismRegistry::instance()
 MechanismRegistry::MechanismRegistry()
     : m_mechanisms {
         &pipeMechanism(),
+        &shmMechanism(),
+        &rpcMechanism(),
     }
 {
 }

@@ -6,5 +6,7 @@ namespace ipcpg {
 
 // One accessor per mechanism; the registry lists them in DESIGN.md's order.
 const Mechanism& pipeMechanism();
+const Mechanism& shmMechanism();
+const Mechanism& rpcMechanism();
 
 } // namespace ipcpg
