@@ -129,9 +129,18 @@ void postSemaphore(sem_t& semaphore)
         throwSystemError("shm: cannot post the ring's semaphore", errno);
 }
 
+void checkFits(std::span<std::byte> memory, const ShmRing::Geometry& geometry)
+{
+    if (memory.size() < geometry.bytes())
+        throw Error("shm: the ring's memory (" + std::to_string(memory.size()) + " B) is smaller than its layout ("
+            + std::to_string(geometry.bytes()) + " B)");
+    if (reinterpret_cast<std::uintptr_t>(memory.data()) % ShmRing::kAlignment != 0)
+        throw Error("shm: the ring's memory is not aligned to " + std::to_string(ShmRing::kAlignment) + " bytes");
+}
+
 } // namespace
 
-std::size_t ShmRing::Geometry::bytes() const { return sizeof(Control) + static_cast<std::size_t>(slotCount) * slotStride; }
+std::size_t ShmRing::Geometry::bytes() const { return kControlBytes + static_cast<std::size_t>(slotCount) * slotStride; }
 
 ShmRing::Geometry ShmRing::Geometry::forFrames(std::size_t frameBytes)
 {
@@ -145,7 +154,8 @@ ShmRing::Geometry ShmRing::Geometry::forFrames(std::size_t frameBytes)
 
 void ShmRing::format(std::span<std::byte> memory, const Geometry& geometry, RingSync sync)
 {
-    static_assert(sizeof(Control) == 6 * 2 * kLine, "every control word on its own pair of cache lines");
+    static_assert(sizeof(Control) == kControlBytes && alignof(Control) == kAlignment);
+    checkFits(memory, geometry);
     auto* control = new (memory.data()) Control;
     control->head.store(0, std::memory_order_relaxed);
     control->tail.store(0, std::memory_order_relaxed);
@@ -167,9 +177,7 @@ ShmRing::ShmRing(std::span<std::byte> memory, const Geometry& geometry, RingSync
     , m_sync(sync)
     , m_wait(wait)
 {
-    if (memory.size() < geometry.bytes())
-        throw Error("shm: the ring's memory (" + std::to_string(memory.size()) + " B) is smaller than its layout ("
-            + std::to_string(geometry.bytes()) + " B)");
+    checkFits(memory, geometry);
 }
 
 template <class Look>

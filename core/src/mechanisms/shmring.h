@@ -25,10 +25,10 @@ enum class RingWait {
 
 // A single-producer single-consumer ring of fixed-size slots in shared memory, one per direction.
 //
-// Shared layout (all offsets multiples of 64): six control lines, each on its own cache line so
-// the producer's and the consumer's writes never share one -- head (frames published, written by
-// the producer), tail (frames consumed, written by the consumer), two futex waiter flags and the
-// two semaphores -- then `slotCount` slots of `slotStride` bytes: a 16-byte slot header (the
+// Shared layout (all offsets multiples of 64): six control words, each in its own 128-byte pair
+// of cache lines so the producer's and the consumer's writes never share one -- head (frames
+// published, written by the producer), tail (frames consumed, written by the consumer), two futex
+// waiter flags and the two semaphores, in that order -- then `slotCount` slots of `slotStride` bytes: a 16-byte slot header (the
 // slot's publication number and the frame length), then the frame. head, tail and publication
 // numbers are free-running 32-bit counters (a futex word is 32 bits); a slot's index is the
 // counter modulo slotCount, kept incrementally by each side.
@@ -56,7 +56,11 @@ enum class RingWait {
 // run always drains in bounded time.
 class ShmRing {
 public:
-    static constexpr std::size_t kSlotHeaderBytes = 16; // keeps the frame 16-byte aligned for vector copies
+    static constexpr std::size_t kControlBytes = 6 * 128; // the control words; the slots follow
+    static constexpr std::size_t kAlignment = 128; // of the memory a ring is laid out in
+    // The slot header: u32 publication number, u32 frame length, 8 reserved bytes. 16 bytes keep
+    // the frame 16-byte aligned for vector copies.
+    static constexpr std::size_t kSlotHeaderBytes = 16;
     static constexpr std::uint32_t kMaxSlots = 64;
     // Slots are added while the ring stays within this many bytes (at least 2 slots): a ring that
     // fits the last-level cache moves large frames between cores without a trip to memory.
@@ -71,12 +75,13 @@ public:
         static Geometry forFrames(std::size_t frameBytes);
     };
 
-    // Lays a fresh ring out in `memory` (zero-filled, 64-byte aligned, at least geometry.bytes()
-    // long). Throws Error when a semaphore cannot be initialised.
+    // Lays a fresh ring out in `memory` (zero-filled, kAlignment-aligned, at least
+    // geometry.bytes() long). Throws Error when the memory does not fit or a semaphore cannot be
+    // initialised.
     static void format(std::span<std::byte> memory, const Geometry& geometry, RingSync sync);
 
     // A view of a ring laid out by format(); one object per process and role. Does not own the
-    // memory. Throws Error when `memory` is smaller than the geometry needs.
+    // memory. Throws Error when `memory` does not fit the geometry.
     ShmRing(std::span<std::byte> memory, const Geometry& geometry, RingSync sync, RingWait wait);
 
     const Geometry& geometry() const { return m_geometry; }
