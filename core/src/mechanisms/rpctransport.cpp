@@ -143,7 +143,7 @@ void RpcTransport::commitSend()
     }
 }
 
-void RpcTransport::checkAdd(const rpc::Message& reply, const Outstanding& call) const
+void RpcTransport::checkAdd(const rpc::Message& reply, const Outstanding& call)
 {
     if (reply.kind == rpc::Kind::Error)
         throw Error("rpc: add failed remotely: " + std::string(std::get<std::string_view>(reply.values[1])));

@@ -63,7 +63,7 @@ private:
     // Client: reads the reply to the oldest outstanding call. Returns it when it is the frame
     // call's, having checked add results on the way; nullptr when the server closed.
     const rpc::Message* nextFrameReply();
-    void checkAdd(const rpc::Message& reply, const Outstanding& call) const;
+    static void checkAdd(const rpc::Message& reply, const Outstanding& call);
     void answerPending(const rpc::Value& result);
 
     Mode m_mode;

@@ -16,7 +16,7 @@ namespace {
 
 // Read this much beyond the current message when there is room: the small replies that follow
 // a large one arrive in the same read.
-constexpr std::size_t kReadAhead = 64 * 1024;
+constexpr std::size_t kReadAhead = std::size_t { 64 } * 1024;
 
 } // namespace
 

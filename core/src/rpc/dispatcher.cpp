@@ -16,14 +16,6 @@ void Dispatcher::add(std::string name, std::vector<Type> parameters, Handler han
     m_procedures.push_back({ std::move(name), std::move(parameters), std::move(handler) });
 }
 
-std::vector<std::string> Dispatcher::names() const
-{
-    std::vector<std::string> list;
-    for (const Procedure& procedure : m_procedures)
-        list.push_back(procedure.name);
-    return list;
-}
-
 Dispatcher::Outcome Dispatcher::serveOne(Connection& connection)
 {
     switch (connection.receive()) {

@@ -40,8 +40,6 @@ public:
     bool reply(Connection& connection, std::uint64_t callId, std::span<const Value> results);
     bool replyError(Connection& connection, std::uint64_t callId, ErrorCode code, std::string_view text);
 
-    std::vector<std::string> names() const;
-
 private:
     struct Procedure {
         std::string name;
