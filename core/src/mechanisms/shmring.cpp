@@ -36,7 +36,6 @@ namespace {
 
 constexpr std::size_t kLine = 64;
 constexpr std::uint64_t kHybridSpinNs = 20'000; // about the cost of a sleep and wake-up pair
-constexpr std::uint64_t kSleepSliceNs = 100'000'000; // a sleeping side re-checks at least this often
 constexpr unsigned kClockEvery = 64; // polls between clock reads
 constexpr unsigned kYieldEvery = 256; // polls between sched_yield calls
 
@@ -81,6 +80,11 @@ public:
         return m_at > now ? m_at - now : 0;
     }
     bool passed() { return remainingNs() == 0; }
+    std::uint64_t atNs()
+    {
+        remainingNs();
+        return m_at;
+    }
 
 private:
     std::uint64_t m_timeoutNs;
@@ -110,17 +114,27 @@ private:
     unsigned m_polls = 0;
 };
 
-// Not FUTEX_PRIVATE: the words live in memory shared between processes.
-void futexWait(std::atomic<std::uint32_t>& word, std::uint32_t expected, std::uint64_t timeoutNs)
+// Not FUTEX_PRIVATE: the words live in memory shared between processes. Without a deadline no
+// timeout is passed at all: arming the kernel timer costs more than half a microsecond per sleep.
+void futexWait(std::atomic<std::uint32_t>& word, std::uint32_t expected, Deadline& deadline)
 {
-    timespec timeout { static_cast<time_t>(timeoutNs / 1'000'000'000ULL), static_cast<long>(timeoutNs % 1'000'000'000ULL) };
+    const std::uint64_t ns = deadline.remainingNs();
+    timespec timeout { static_cast<time_t>(ns / 1'000'000'000ULL), static_cast<long>(ns % 1'000'000'000ULL) };
     // EAGAIN (the word already changed), ETIMEDOUT and EINTR all mean: look again.
-    syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAIT, expected, &timeout, nullptr, 0);
+    syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAIT, expected,
+        deadline.forever() ? nullptr : &timeout, nullptr, 0);
 }
 
 void futexWake(std::atomic<std::uint32_t>& word)
 {
     syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAKE, 1, nullptr, nullptr, 0);
+}
+
+bool semaphoreWaitUntil(sem_t& semaphore, Deadline& deadline)
+{
+    const std::uint64_t until = deadline.atNs();
+    const timespec at { static_cast<time_t>(until / 1'000'000'000ULL), static_cast<long>(until % 1'000'000'000ULL) };
+    return sem_clockwait(&semaphore, CLOCK_MONOTONIC, &at) == 0;
 }
 
 void postSemaphore(sem_t& semaphore)
@@ -203,9 +217,8 @@ auto ShmRing::waitFor(Look look, std::atomic<std::uint32_t>& word, std::atomic<s
         sleeping.store(1, std::memory_order_seq_cst);
         const std::uint32_t current = word.load(std::memory_order_seq_cst);
         auto found = look();
-        const std::uint64_t remaining = found ? 0 : deadline.remainingNs();
-        if (remaining > 0)
-            futexWait(word, current, std::min(remaining, kSleepSliceNs));
+        if (!found && !deadline.passed())
+            futexWait(word, current, deadline);
         sleeping.store(0, std::memory_order_relaxed);
         if (found || (found = look()))
             return found;
@@ -233,14 +246,12 @@ bool ShmRing::waitSemaphore(sem_t& semaphore, std::uint64_t timeoutNs)
             return false;
     }
     for (;;) {
-        const std::uint64_t remaining = deadline.remainingNs();
-        if (remaining == 0)
-            return false;
-        const std::uint64_t until = monotonicNs() + std::min(remaining, kSleepSliceNs);
-        const timespec at { static_cast<time_t>(until / 1'000'000'000ULL), static_cast<long>(until % 1'000'000'000ULL) };
-        if (sem_clockwait(&semaphore, CLOCK_MONOTONIC, &at) == 0)
+        // No deadline: sem_wait, which arms no kernel timer.
+        if (deadline.forever() ? sem_wait(&semaphore) == 0 : semaphoreWaitUntil(semaphore, deadline))
             return true;
-        if (errno != ETIMEDOUT && errno != EINTR)
+        if (errno == ETIMEDOUT)
+            return false;
+        if (errno != EINTR)
             throwSystemError("shm: cannot wait on the ring's semaphore", errno);
     }
 }

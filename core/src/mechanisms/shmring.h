@@ -111,7 +111,7 @@ public:
         Status status = Status::TimedOut;
         std::span<const std::byte> frame;
     };
-    // Waits up to timeoutNs for the next frame.
+    // Waits up to timeoutNs (0: no limit) for the next frame.
     Read acquire(std::uint64_t timeoutNs);
     // Hands the slot of the last acquire() back to the producer. Safe to call when acquire()
     // returned nothing to hand back.

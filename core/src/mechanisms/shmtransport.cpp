@@ -16,7 +16,10 @@ namespace ipcpg {
 
 namespace {
 
-// How long receive() waits before returning TimedOut, so the side loop can look at the run's state.
+// How long a polling receive() waits before it returns TimedOut, so the side loop can look at the
+// run's state. Sleeping waits (semaphore, futex) block without a deadline instead, as a pipe read
+// does: a kernel timer per sleep would cost more than half a microsecond per message, and a
+// synchronised ring always delivers the End frame.
 constexpr std::uint64_t kReceivePollNs = 100'000'000;
 constexpr std::size_t kPage = 4096;
 
@@ -63,6 +66,7 @@ ShmTransport::ShmTransport(const TransportConfig& config, RunResources& resource
 {
     const RingSync sync = syncOption(config.options);
     const RingWait wait = waitOption(config.options);
+    m_receiveTimeoutNs = sync == RingSync::Semaphore || sync == RingSync::Futex ? 0 : kReceivePollNs;
     const ShmRing::Geometry geometry = ShmRing::Geometry::forFrames(config.frameBytes);
     const std::size_t ringBytes = (geometry.bytes() + kPage - 1) / kPage * kPage;
     const int rings = config.mode == Mode::PingPong ? 2 : 1;
@@ -122,7 +126,7 @@ Received ShmTransport::receive()
 {
     if (!m_in)
         throw Error("shm: this side has no ring to receive on (the mode does not receive in this direction)");
-    const ShmRing::Read read = m_in->acquire(kReceivePollNs);
+    const ShmRing::Read read = m_in->acquire(m_receiveTimeoutNs);
     switch (read.status) {
     case ShmRing::Read::Status::TimedOut:
         return { Received::Status::TimedOut, {} };

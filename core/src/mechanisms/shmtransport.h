@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 
 #include "ipcpg/mechanism.h"
@@ -57,6 +58,7 @@ private:
     ShmRing* m_out = nullptr;
     ShmRing* m_in = nullptr;
     bool m_zeroCopy = false;
+    std::uint64_t m_receiveTimeoutNs = 0; // 0: none
     AlignedBuffer m_sendBuffer;
     AlignedBuffer m_receiveBuffer;
     bool m_sendBufferBuilt = false;
