@@ -47,6 +47,7 @@ private:
         Mapping(const Mapping&) = delete;
         Mapping& operator=(const Mapping&) = delete;
         std::byte* base() const { return m_base; }
+        std::size_t bytes() const { return m_bytes; }
 
     private:
         std::byte* m_base = nullptr;
