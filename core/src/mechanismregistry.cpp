@@ -36,9 +36,11 @@ MechanismRegistry::MechanismRegistry()
         &udpMechanism(),
         &posixMqMechanism(),
         &sysvMqMechanism(),
+        &shmMechanism(),
         &semaphoreMechanism(),
         &signalMechanism(),
         &eventfdMechanism(),
+        &rpcMechanism(),
     }
 {
 }

@@ -13,8 +13,10 @@ const Mechanism& tcpMechanism();
 const Mechanism& udpMechanism();
 const Mechanism& posixMqMechanism();
 const Mechanism& sysvMqMechanism();
+const Mechanism& shmMechanism();
 const Mechanism& semaphoreMechanism();
 const Mechanism& signalMechanism();
 const Mechanism& eventfdMechanism();
+const Mechanism& rpcMechanism();
 
 } // namespace ipcpg

@@ -1,0 +1,62 @@
+#include "ipcpg/units.h"
+#include "mechanisms/mechanisms.h"
+#include "mechanisms/shmtransport.h"
+
+namespace ipcpg {
+
+namespace {
+
+// The fastest way to move bytes between processes and the one that needs the most care: both
+// sides touch the same memory, so correctness depends entirely on how they synchronise. The sync
+// option shows the cost of each way, and sync=none shows what happens without one.
+class ShmMechanism final : public Mechanism {
+public:
+    const MechanismInfo& info() const override
+    {
+        static const MechanismInfo info {
+            "shm",
+            "Shared-memory ring",
+            "shm_open + mmap: a ring of fixed-size slots per direction; sync=none is the race demo",
+            { Mode::PingPong, Mode::Stream },
+            {
+                { "sync", { "semaphore", "futex", "spin", "none" }, "semaphore",
+                    "How sender and receiver coordinate: process-shared semaphores, futex words, busy-polled "
+                    "atomics, or none (unsynchronised: overwritten and torn messages count as sync errors)" },
+                { "wait", { "block", "spin", "hybrid" }, "block",
+                    "How a side waits under sync=semaphore or futex: sleep in the kernel, busy-poll, or poll "
+                    "briefly then sleep (sync=spin and none always poll)" },
+                { "copy", { "copy", "zero-copy" }, "copy",
+                    "copy: frames are copied into and out of the ring (2 copies); zero-copy: built and verified "
+                    "in the ring slot (0 copies)" },
+            },
+        };
+        return info;
+    }
+
+    SizeLimit sizeLimit(const MechanismOptions&) const override
+    {
+        return { 1, RunSpec::kMaxMessageSize,
+            "every ring slot holds one whole frame; ipcpg caps messages at " + formatBytes(RunSpec::kMaxMessageSize) };
+    }
+
+    ErrorAccounting accounting(const MechanismOptions& options) const override
+    {
+        const auto sync = options.find("sync");
+        return sync != options.end() && sync->second == "none" ? ErrorAccounting::SyncRace : ErrorAccounting::Integrity;
+    }
+
+    std::unique_ptr<Transport> createTransport(const TransportConfig& config, RunResources& resources) const override
+    {
+        return std::make_unique<ShmTransport>(config, resources);
+    }
+};
+
+} // namespace
+
+const Mechanism& shmMechanism()
+{
+    static const ShmMechanism mechanism;
+    return mechanism;
+}
+
+} // namespace ipcpg
