@@ -30,14 +30,20 @@ QList<QPointF> divided(const QList<QPointF>& points, double divisor)
 
 // Reconfigures an axis only when its scale changed: a changed range or title makes the chart lay
 // out its labels again, which costs far more than drawing a few hundred points.
+// The axis lays out one label per tick at every change, so range and tick step change in the
+// order that never pairs a wide range with the old fine step: going from 0-0.001 to 0-250000
+// range-first would make it build (and throw away) hundreds of millions of tick labels.
 void configureAxis(QValueAxis* axis, const AxisScale& scale, const QString& titleTemplate)
 {
-    if (axis->max() != scale.niceMax || axis->min() != 0)
-        axis->setRange(0, scale.niceMax);
     if (axis->tickType() != QValueAxis::TicksDynamic) {
         axis->setTickType(QValueAxis::TicksDynamic);
         axis->setTickAnchor(0);
     }
+    const bool coarser = scale.tickStep > axis->tickInterval();
+    if (coarser)
+        axis->setTickInterval(scale.tickStep);
+    if (axis->max() != scale.niceMax || axis->min() != 0)
+        axis->setRange(0, scale.niceMax);
     if (axis->tickInterval() != scale.tickStep)
         axis->setTickInterval(scale.tickStep);
     const QString format = scale.tickStep >= 1 ? QStringLiteral("%.0f") : (scale.tickStep >= 0.1 ? QStringLiteral("%.1f") : QStringLiteral("%.2f"));
