@@ -24,6 +24,14 @@ QStringList PrivateRuntimeDir::leftoverRunDirectories() const
 QString workerPath() { return qEnvironmentVariable("IPCPG_WORKER"); }
 QString cliPath() { return qEnvironmentVariable("IPCPG_CLI"); }
 
+QString requiredEnvironment(const char* name)
+{
+    const QString value = qEnvironmentVariable(name);
+    if (value.isEmpty())
+        qFatal("%s is not set; run this test through ctest", name);
+    return value;
+}
+
 RunOutcome runWorker(const RunSpec& spec)
 {
     SupervisorOptions options;
