@@ -12,7 +12,7 @@ IPCPG_PACKAGES=(
     qt6-base-dev libqt6opengl6-dev qt6-charts-dev qt6-svg-dev qt6-qpa-plugins libgl-dev
     nlohmann-json3-dev libcli11-dev
     fonts-dejavu-core
-    dpkg-dev file desktop-file-utils appstream
+    dpkg-dev file desktop-file-utils appstream groff-base
 )
 
 ipcpg_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -158,7 +158,9 @@ int main(int argc, char** argv)
     QApplication::setApplicationDisplayName(QStringLiteral("IPC Playground"));
     QApplication::setOrganizationName(QStringLiteral("ipc-playground"));
     QApplication::setApplicationVersion(QString::fromLatin1(ipcpg::kVersion));
-    QApplication::setDesktopFileName(QStringLiteral("io.github.ipc_playground.IpcPlayground"));
+    // The installed .desktop file's name (IPCPG_APP_ID in CMakeLists.txt): Wayland compositors
+    // find the window's icon and name through it.
+    QApplication::setDesktopFileName(QStringLiteral(IPCPG_APP_ID));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("A desktop laboratory for interprocess communication on Linux"));
@@ -189,13 +191,17 @@ int main(int argc, char** argv)
         QStringLiteral("SCENARIO"));
     parser.addOptions({ mechanism, size, mode, duration, sync, option, placement, start, exportPng, exportSvg, exportCsv,
         exportJson, quitWhenDone, theme, compare, tab, race });
-    parser.process(app);
 
     QTextStream err(stderr);
     auto refuse = [&](const QString& message) {
         err << "ipc-playground: " << message << '\n';
         return 2;
     };
+    // process() alone would exit 1 on an unknown option or a missing value; bad arguments are
+    // status 2 in every executable of the project, so parse errors are caught here first.
+    if (!parser.parse(QCoreApplication::arguments()))
+        return refuse(parser.errorText() + QStringLiteral(" (see ipc-playground --help)"));
+    parser.process(app); // --help, --help-all and --version print and exit here
 
     ipcpg::MainWindow window;
     window.restoreSettings();

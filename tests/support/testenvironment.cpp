@@ -38,6 +38,14 @@ CliOutput runCli(const QStringList& arguments, int timeoutMs)
         process.readAllStandardError() };
 }
 
+QString requiredEnvironment(const char* name)
+{
+    const QString value = qEnvironmentVariable(name);
+    if (value.isEmpty())
+        qFatal("%s is not set; run this test through ctest", name);
+    return value;
+}
+
 RunOutcome runWorker(const RunSpec& spec)
 {
     SupervisorOptions options;

@@ -37,6 +37,9 @@ struct CliOutput {
 };
 // Runs ipcpg with `arguments`, killing it after `timeoutMs`.
 CliOutput runCli(const QStringList& arguments, int timeoutMs = 60000);
+// The value of a variable the test's CMakeLists.txt has ctest set; ends the test with a message
+// naming it when it is missing (the test was started by hand).
+QString requiredEnvironment(const char* name);
 
 // Runs a spec through a real worker and waits for it.
 RunOutcome runWorker(const RunSpec& spec);

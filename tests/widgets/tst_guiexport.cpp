@@ -134,6 +134,11 @@ private slots:
         QVERIFY(err.contains("1T"));
         QCOMPARE(runGui({ QStringLiteral("--mechanism"), QStringLiteral("pipe"), QStringLiteral("--duration"), QStringLiteral("-1"), QStringLiteral("--quit-when-done") }, &err), 2);
         QVERIFY(err.contains("-1"));
+        // Parse errors too are status 2 (QCommandLineParser::process alone would exit 1).
+        QCOMPARE(runGui({ QStringLiteral("--pigeon"), QStringLiteral("--quit-when-done") }, &err), 2);
+        QVERIFY(err.contains("pigeon"));
+        QCOMPARE(runGui({ QStringLiteral("--quit-when-done"), QStringLiteral("--size") }, &err), 2);
+        QVERIFY(err.contains("--size"));
     }
 };
 

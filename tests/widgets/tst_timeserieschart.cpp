@@ -1,0 +1,53 @@
+// TimeSeriesChart rescales its axes at every refresh. Each change of range or tick step makes Qt
+// Charts lay out one label per tick at once, so no intermediate state may pair a wide range with
+// a fine step: a value jumping from 1 to 2000 must not make the axis build 10 000 labels.
+#include <QTest>
+#include <QValueAxis>
+#include <algorithm>
+
+#include "timeserieschart.h"
+
+using namespace ipcpg;
+
+class TestTimeSeriesChart : public QObject {
+    Q_OBJECT
+
+private slots:
+    void axisNeverHoldsMoreThanAFewTicks_data()
+    {
+        QTest::addColumn<double>("from");
+        QTest::addColumn<double>("to");
+        QTest::newRow("growing") << 1.0 << 2000.0;
+        QTest::newRow("shrinking") << 2000.0 << 1.0;
+    }
+
+    void axisNeverHoldsMoreThanAFewTicks()
+    {
+        QFETCH(double, from);
+        QFETCH(double, to);
+        TimeSeriesChart chart(QStringLiteral("errors"), { AxisScale::Quantity::Plain, QStringLiteral("count") },
+            std::nullopt, { { QStringLiteral("errors") } });
+        auto* axis = qobject_cast<QValueAxis*>(chart.axis(TimeSeriesChart::AxisSide::Left));
+        QVERIFY(axis);
+        chart.setPoints(0, { { 0.0, from } });
+        chart.refresh(1.0);
+
+        double mostTicks = 0;
+        const auto watch = [&] {
+            if (axis->tickInterval() > 0)
+                mostTicks = std::max(mostTicks, (axis->max() - axis->min()) / axis->tickInterval());
+        };
+        connect(axis, &QValueAxis::rangeChanged, this, watch);
+        connect(axis, &QValueAxis::tickIntervalChanged, this, watch);
+        // Only the new value is left, as when old samples scroll out of the window.
+        chart.setPoints(0, { { 1.0, to } });
+        chart.refresh(2.0);
+
+        QVERIFY(axis->max() >= to && axis->max() < 2 * std::max(to, 1.0));
+        QVERIFY2(mostTicks > 0, "the axis did not change");
+        QVERIFY2(mostTicks <= 50, qPrintable(QStringLiteral("the axis held %1 ticks at once").arg(mostTicks)));
+    }
+};
+
+QTEST_MAIN(TestTimeSeriesChart)
+#include "tst_timeserieschart.moc"
