@@ -115,7 +115,31 @@ void ClaimsView::check(int index)
     m_sweep->start(QList<RunSpec>(claim.plan.begin(), claim.plan.end()));
 }
 
-void ClaimsView::cancel() { m_sweep->cancel(); }
+void ClaimsView::cancel()
+{
+    m_queue.clear();
+    m_sweep->cancel();
+}
+
+QStringList ClaimsView::checkSeveral(const QStringList& ids)
+{
+    QStringList unknown;
+    m_queue.clear();
+    for (std::size_t i = 0; i < m_claims.size(); ++i) {
+        if (ids.isEmpty() || ids.contains(toQString(m_claims[i].id)))
+            m_queue << static_cast<int>(i);
+    }
+    for (const QString& id : ids) {
+        if (std::none_of(m_claims.begin(), m_claims.end(), [&](const Claim& c) { return toQString(c.id) == id; }))
+            unknown << id;
+    }
+    if (m_queue.isEmpty()) {
+        emit allChecked();
+        return unknown;
+    }
+    check(m_queue.takeFirst());
+    return unknown;
+}
 
 void ClaimsView::finishCheck(bool cancelled)
 {
@@ -131,11 +155,17 @@ void ClaimsView::finishCheck(bool cancelled)
     card.progress->hide();
     if (cancelled) {
         card.verdictLabel->setText(tr("Cancelled."));
+        m_queue.clear();
+        emit allChecked();
         return;
     }
     const ClaimVerdict verdict = claim.judge(claim.plan, m_results);
     showVerdict(index, verdict);
     emit claimChecked(index, verdict);
+    if (!m_queue.isEmpty())
+        check(m_queue.takeFirst());
+    else
+        emit allChecked();
 }
 
 void ClaimsView::showVerdict(int index, const ClaimVerdict& verdict)

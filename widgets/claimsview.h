@@ -27,6 +27,9 @@ public:
     const Claim& claim(int index) const { return m_claims.at(static_cast<std::size_t>(index)); }
     // Runs the measurement of one claim; the verdict arrives with claimChecked().
     void check(int index);
+    // Checks the given claims one after the other (all of them when `ids` is empty); emits
+    // allChecked() at the end. Unknown ids are ignored and returned.
+    QStringList checkSeveral(const QStringList& ids);
     void cancel();
     bool isChecking() const { return m_current >= 0; }
     QString verdictText(int index) const;
@@ -36,6 +39,7 @@ public:
 
 signals:
     void claimChecked(int index, const ipcpg::ClaimVerdict& verdict);
+    void allChecked();
 
 private:
     struct Card {
@@ -51,6 +55,7 @@ private:
     QList<Card> m_cards;
     SweepController* m_sweep = nullptr;
     int m_current = -1;
+    QList<int> m_queue; // claims waiting to be checked by checkSeveral()
     std::vector<std::optional<RunResult>> m_results;
 };
 

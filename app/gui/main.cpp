@@ -11,6 +11,7 @@
 #include "ipcpg/mechanismregistry.h"
 #include "ipcpg/units.h"
 #include "ipcpg/version.h"
+#include "claimsview.h"
 #include "compareview.h"
 #include "mainwindow.h"
 #include "racelabview.h"
@@ -149,6 +150,34 @@ int runRace(QApplication& app, ipcpg::MainWindow& window, const QCommandLinePars
     return QApplication::exec();
 }
 
+// --check-claims: checks the article's claims in the claims tab, then exports and quits.
+int runClaims(QApplication& app, ipcpg::MainWindow& window, const QString& list, const Exports& exports, bool quit)
+{
+    QStringList ids;
+    if (list != QStringLiteral("all"))
+        ids = list.split(QLatin1Char(','), Qt::SkipEmptyParts);
+    ipcpg::ClaimsView* view = window.claimsView();
+    window.showTab(QStringLiteral("claims"));
+    window.show();
+    QObject::connect(view, &ipcpg::ClaimsView::allChecked, &app, [&] {
+        QTimer::singleShot(0, &app, [&] {
+            const bool exported = exportAll(window, exports);
+            if (quit)
+                QApplication::exit(exported ? 0 : 1);
+        });
+    });
+    const QStringList unknown = view->checkSeveral(ids);
+    if (!unknown.isEmpty()) {
+        QStringList known;
+        for (int i = 0; i < view->claimCount(); ++i)
+            known << QString::fromStdString(view->claim(i).id);
+        QTextStream(stderr) << "ipc-playground: --check-claims names " << unknown.join(QStringLiteral(", "))
+                            << ", not a claim; use all or " << known.join(QStringLiteral(", ")) << '\n';
+        return 2;
+    }
+    return QApplication::exec();
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -189,8 +218,12 @@ int main(int argc, char** argv)
         QStringLiteral("Open the race lab on this scenario (see ipcpg race --list); --sync picks its mode and --start runs it; "
                        "the exports then hold the race"),
         QStringLiteral("SCENARIO"));
+    const QCommandLineOption claims(QStringLiteral("check-claims"),
+        QStringLiteral("Open the claims tab and check these claims of the article (ids comma separated, or all); "
+                       "--export-json then writes the verdicts"),
+        QStringLiteral("IDS"));
     parser.addOptions({ mechanism, size, mode, duration, sync, option, placement, start, exportPng, exportSvg, exportCsv,
-        exportJson, quitWhenDone, theme, compare, tab, race });
+        exportJson, quitWhenDone, theme, compare, tab, race, claims });
 
     QTextStream err(stderr);
     auto refuse = [&](const QString& message) {
@@ -205,8 +238,10 @@ int main(int argc, char** argv)
 
     ipcpg::MainWindow window;
     window.restoreSettings();
-    if (parser.isSet(compare) || parser.isSet(race)) {
+    if (parser.isSet(compare) || parser.isSet(race) || parser.isSet(claims)) {
         const Exports exports { parser.value(exportPng), parser.value(exportSvg), parser.value(exportCsv), parser.value(exportJson) };
+        if (parser.isSet(claims))
+            return runClaims(app, window, parser.value(claims), exports, parser.isSet(quitWhenDone));
         if (parser.isSet(race))
             return runRace(app, window, parser, exports, parser.isSet(quitWhenDone));
         return runComparison(app, window, parser, exports, parser.isSet(quitWhenDone));

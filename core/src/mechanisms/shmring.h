@@ -69,7 +69,7 @@ public:
     // pay: with 1 MiB frames cross-core, 63 slots moved twice the bytes per CPU-second that 15 did,
     // because the producer works far ahead instead of contending with the consumer for the same
     // cache lines. 64 MiB bounds the memory a pair may pin (MAP_POPULATE) per direction.
-    static constexpr std::size_t kBudgetBytes = 64ULL << 20;
+    static constexpr std::size_t kBudgetBytes = 4ULL << 20;
 
     struct Geometry {
         std::uint32_t slotCount = 0;
