@@ -76,6 +76,7 @@ private:
     SweepResultsModel* m_results = nullptr;
     QSortFilterProxyModel* m_sorted = nullptr;
     QStringList m_failures;
+    QStringList m_skipped;
 };
 
 } // namespace ipcpg

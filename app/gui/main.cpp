@@ -21,8 +21,11 @@
 namespace {
 
 struct Exports {
-    QString png, svg, csv, json;
-    bool any() const { return !png.isEmpty() || !svg.isEmpty() || !csv.isEmpty() || !json.isEmpty(); }
+    QString png, svg, csv, json, screenshot;
+    bool any() const
+    {
+        return !png.isEmpty() || !svg.isEmpty() || !csv.isEmpty() || !json.isEmpty() || !screenshot.isEmpty();
+    }
 };
 
 // Writes every requested file; false if any failed (the window says which).
@@ -35,6 +38,13 @@ bool exportAll(ipcpg::MainWindow& window, const Exports& exports)
     for (const auto& [kind, path] : jobs) {
         if (!path.isEmpty())
             ok = window.exportCurrent(kind, path) && ok;
+    }
+    if (!exports.screenshot.isEmpty()) {
+        // The whole window as it is on screen, for documentation (the chart exports hold the chart alone).
+        if (!window.grab().save(exports.screenshot, "PNG")) {
+            QTextStream(stderr) << "ipc-playground: cannot write " << exports.screenshot << '\n';
+            ok = false;
+        }
     }
     return ok;
 }
@@ -222,8 +232,12 @@ int main(int argc, char** argv)
         QStringLiteral("Open the claims tab and check these claims of the article (ids comma separated, or all); "
                        "--export-json then writes the verdicts"),
         QStringLiteral("IDS"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+        QStringLiteral("When the exports are written, also save the whole window as a PNG image"), QStringLiteral("FILE"));
+    const QCommandLineOption windowSize(QStringLiteral("window-size"),
+        QStringLiteral("Open the window at this size in pixels, e.g. 1440x900"), QStringLiteral("WxH"));
     parser.addOptions({ mechanism, size, mode, duration, sync, option, placement, start, exportPng, exportSvg, exportCsv,
-        exportJson, quitWhenDone, theme, compare, tab, race, claims });
+        exportJson, quitWhenDone, theme, compare, tab, race, claims, screenshot, windowSize });
 
     QTextStream err(stderr);
     auto refuse = [&](const QString& message) {
@@ -238,8 +252,18 @@ int main(int argc, char** argv)
 
     ipcpg::MainWindow window;
     window.restoreSettings();
+    if (parser.isSet(windowSize)) {
+        const QStringList parts = parser.value(windowSize).split(QLatin1Char('x'));
+        const int width = parts.size() == 2 ? parts[0].toInt() : 0;
+        const int height = parts.size() == 2 ? parts[1].toInt() : 0;
+        if (width < 640 || height < 480 || width > 7680 || height > 4320)
+            return refuse(QStringLiteral("--window-size \"%1\" is not allowed; give WIDTHxHEIGHT from 640x480 to 7680x4320")
+                              .arg(parser.value(windowSize)));
+        window.resize(width, height);
+    }
     if (parser.isSet(compare) || parser.isSet(race) || parser.isSet(claims)) {
-        const Exports exports { parser.value(exportPng), parser.value(exportSvg), parser.value(exportCsv), parser.value(exportJson) };
+        const Exports exports { parser.value(exportPng), parser.value(exportSvg), parser.value(exportCsv), parser.value(exportJson),
+        parser.value(screenshot) };
         if (parser.isSet(claims))
             return runClaims(app, window, parser.value(claims), exports, parser.isSet(quitWhenDone));
         if (parser.isSet(race))
@@ -304,7 +328,8 @@ int main(int argc, char** argv)
             return refuse(QStringLiteral("--theme \"%1\" is not allowed; use system, light or dark").arg(name));
     }
 
-    const Exports exports { parser.value(exportPng), parser.value(exportSvg), parser.value(exportCsv), parser.value(exportJson) };
+    const Exports exports { parser.value(exportPng), parser.value(exportSvg), parser.value(exportCsv), parser.value(exportJson),
+        parser.value(screenshot) };
     if (parser.isSet(tab) && !window.showTab(parser.value(tab)))
         return refuse(QStringLiteral("--tab \"%1\" is not allowed; use live, compare, race or claims").arg(parser.value(tab)));
     const bool quit = parser.isSet(quitWhenDone);
