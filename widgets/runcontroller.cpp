@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <csignal>
+#include <cstring>
 
 #include "ipcpg/error.h"
 #include "ipcpg/mechanismregistry.h"
@@ -50,6 +51,9 @@ bool RunController::start(const RunSpec& requested)
     m_workerError.clear();
     m_failure.clear();
     m_lines = ControlLineBuffer {};
+    m_order = ControlMessageOrder {};
+    m_samples = SampleAccumulator {};
+    m_workerPid = 0;
 
     m_process = new QProcess(this);
     m_process->setProgram(workerPath);
@@ -60,6 +64,7 @@ bool RunController::start(const RunSpec& requested)
     connect(m_process, &QProcess::readyReadStandardOutput, this, &RunController::readOutput);
     connect(m_process, &QProcess::finished, this, &RunController::onProcessFinished);
     connect(m_process, &QProcess::errorOccurred, this, &RunController::onProcessError);
+    connect(m_process, &QProcess::started, this, [this] { m_workerPid = m_process->processId(); });
     setState(State::Running);
     m_sinceLastMessage.start();
     m_watchdog.start();
@@ -88,7 +93,9 @@ void RunController::readOutput()
             continue;
         m_sinceLastMessage.restart();
         try {
-            handleMessage(parseControlLine(*line));
+            const ControlMessage message = parseControlLine(*line);
+            m_order.check(message);
+            handleMessage(message);
         } catch (const ProtocolError& error) {
             abort(tr("The worker sent something unreadable (%1); the run was stopped.").arg(QString::fromUtf8(error.what())));
             return;
@@ -104,8 +111,10 @@ void RunController::handleMessage(const ControlMessage& message)
 {
     if (const auto* hello = std::get_if<HelloMessage>(&message))
         emit started(*hello);
-    else if (const auto* sample = std::get_if<SampleMessage>(&message))
+    else if (const auto* sample = std::get_if<SampleMessage>(&message)) {
+        m_samples.add(*sample);
         emit sampleReceived(*sample);
+    }
     else if (const auto* result = std::get_if<ResultMessage>(&message))
         m_result = result->result;
     else if (const auto* error = std::get_if<ErrorMessage>(&message))
@@ -146,9 +155,15 @@ void RunController::onProcessError(QProcess::ProcessError error)
 void RunController::onProcessFinished(int exitCode, QProcess::ExitStatus status)
 {
     readOutput();
+    if (m_failure.isEmpty() && !m_lines.takeRemainder().empty())
+        m_failure = tr("The worker sent something unreadable (its output ended in the middle of a message).");
     if (m_failure.isEmpty()) {
+        // On a crash QProcess reports the signal as the exit code.
         if (status == QProcess::CrashExit)
-            m_failure = tr("The worker crashed or was killed.");
+            m_failure = tr("The worker ipcpg-worker (pid %1) was killed by signal %2 (%3).")
+                            .arg(m_workerPid)
+                            .arg(exitCode)
+                            .arg(QString::fromLocal8Bit(strsignal(exitCode)));
         else if (exitCode != 0)
             m_failure = m_workerError.isEmpty() ? tr("The worker exited with status %1.").arg(exitCode) : m_workerError;
         else if (!m_result)
@@ -168,6 +183,8 @@ void RunController::finish()
         m_process = nullptr;
     }
     setState(State::Idle);
+    if (!m_result && !m_failure.isEmpty())
+        m_result = m_samples.partialResult(m_spec, m_failure.toStdString());
     if (m_result) {
         if (!m_failure.isEmpty() && !m_result->partial) {
             m_result->partial = true;

@@ -8,6 +8,7 @@
 
 #include "ipcpg/controlprotocol.h"
 #include "ipcpg/runspec.h"
+#include "ipcpg/sampleaccumulator.h"
 
 namespace ipcpg {
 
@@ -17,6 +18,8 @@ namespace ipcpg {
 // A run ends in exactly one of two ways:
 //   finished(result)         the worker reported a result (result.partial when stopped early);
 //   failed(reason)           it did not; or, after finished(partial result), when it failed.
+// When the worker dies before it reports, the samples it sent make the partial result, so what
+// was measured until then is kept.
 class RunController : public QObject {
     Q_OBJECT
 
@@ -60,6 +63,9 @@ private:
     State m_state = State::Idle;
     QProcess* m_process = nullptr;
     ControlLineBuffer m_lines;
+    ControlMessageOrder m_order;
+    SampleAccumulator m_samples; // what was measured, in case the worker dies before it reports
+    qint64 m_workerPid = 0; // kept: QProcess forgets it once the process has ended
     QTimer m_watchdog;
     QElapsedTimer m_sinceLastMessage;
     QElapsedTimer m_sinceStopRequest;

@@ -6,6 +6,7 @@
 #include "ipcpg/error.h"
 #include "ipcpg/mechanismregistry.h"
 #include "ipcpg/runresources.h"
+#include "ipcpg/sampleaccumulator.h"
 #include "ipcpg/workerprocess.h"
 
 namespace ipcpg {
@@ -20,6 +21,18 @@ RunOutcome failure(std::string error, int exitCode)
     outcome.error = std::move(error);
     outcome.exitCode = exitCode;
     return outcome;
+}
+
+// A lead that died or had to be killed may not have reported: its samples still say what was
+// measured until then. Either way the result is partial.
+void keepWhatWasMeasured(RunOutcome& outcome, const SampleAccumulator& samples, const RunSpec& spec)
+{
+    if (!outcome.result)
+        outcome.result = samples.partialResult(spec, outcome.error);
+    if (outcome.result && !outcome.result->partial) {
+        outcome.result->partial = true;
+        outcome.result->error = outcome.error;
+    }
 }
 
 } // namespace
@@ -42,6 +55,7 @@ RunOutcome superviseRun(const RunSpec& requested, const SupervisorOptions& optio
     }
 
     RunOutcome outcome;
+    SampleAccumulator samples; // what was measured, in case the lead dies before it reports
     std::string workerError;
     bool stopSent = false;
     auto lastHeard = std::chrono::steady_clock::now();
@@ -65,8 +79,11 @@ RunOutcome superviseRun(const RunSpec& requested, const SupervisorOptions& optio
             lastHeard = std::chrono::steady_clock::now();
             if (const auto* hello = std::get_if<HelloMessage>(&*message); hello && options.onHello)
                 options.onHello(*hello);
-            else if (const auto* sample = std::get_if<SampleMessage>(&*message); sample && options.onSample)
-                options.onSample(*sample);
+            else if (const auto* sample = std::get_if<SampleMessage>(&*message)) {
+                samples.add(*sample);
+                if (options.onSample)
+                    options.onSample(*sample);
+            }
             else if (const auto* error = std::get_if<ErrorMessage>(&*message))
                 workerError = error->message;
             else if (auto* result = std::get_if<ResultMessage>(&*message))
@@ -95,8 +112,7 @@ RunOutcome superviseRun(const RunSpec& requested, const SupervisorOptions& optio
     if (killed) {
         // The lead could not clean up after itself: remove what its run left.
         RunResources::removeStaleObjects();
-        if (outcome.result)
-            outcome.result->partial = true;
+        keepWhatWasMeasured(outcome, samples, spec);
         return outcome;
     }
     const int code = status && WIFEXITED(*status) ? WEXITSTATUS(*status) : 1;
@@ -104,8 +120,7 @@ RunOutcome superviseRun(const RunSpec& requested, const SupervisorOptions& optio
         RunResources::removeStaleObjects();
         outcome.error = "ipcpg-worker (pid " + std::to_string(worker->pid()) + ") " + describeWaitStatus(*status);
         outcome.exitCode = 1;
-        if (outcome.result)
-            outcome.result->partial = true;
+        keepWhatWasMeasured(outcome, samples, spec);
         return outcome;
     }
     outcome.exitCode = code == 0 ? 0 : (code == 2 ? 2 : 1);

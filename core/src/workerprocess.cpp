@@ -142,7 +142,9 @@ std::optional<ControlMessage> WorkerProcess::next(std::chrono::milliseconds time
         if (auto line = m_lines.nextLine()) {
             if (line->empty())
                 continue;
-            return parseControlLine(*line);
+            ControlMessage message = parseControlLine(*line);
+            m_order.check(message);
+            return message;
         }
         if (m_lines.overflowed())
             throw ProtocolError("malformed control message: a line was longer than the limit");

@@ -32,7 +32,8 @@ public:
     pid_t pid() const { return m_pid; }
 
     // The next control message, waiting at most `timeout`. nullopt on timeout or at end of
-    // stream (check finished()). A malformed line throws ProtocolError.
+    // stream (check endOfStream()). A malformed line, or a message out of the protocol's order
+    // (ControlMessageOrder), throws ProtocolError.
     std::optional<ControlMessage> next(std::chrono::milliseconds timeout);
 
     // True once the worker closed its stdout (it is exiting).
@@ -53,6 +54,7 @@ private:
     bool m_eof = false;
     std::optional<int> m_status;
     ControlLineBuffer m_lines;
+    ControlMessageOrder m_order;
 };
 
 } // namespace ipcpg
