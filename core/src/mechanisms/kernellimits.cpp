@@ -14,14 +14,14 @@ std::optional<std::uint64_t> readProcNumber(const char* path)
     return value;
 }
 
-std::string softLimitText(int resource)
+std::string softLimitText(int resource, std::uint64_t unit)
 {
     rlimit limit {};
     if (getrlimit(resource, &limit) != 0)
         return "unknown";
     if (limit.rlim_cur == RLIM_INFINITY)
         return "unlimited";
-    return std::to_string(limit.rlim_cur);
+    return std::to_string(limit.rlim_cur / (unit == 0 ? 1 : unit));
 }
 
 } // namespace ipcpg
