@@ -1,5 +1,6 @@
 // What happens when things go wrong around a run: a side killed or stopped, a stop request.
 #include <QElapsedTimer>
+#include <QTemporaryDir>
 #include <QTest>
 #include <csignal>
 #include <thread>
@@ -75,6 +76,32 @@ private slots:
         QVERIFY(outcome.result && outcome.result->partial);
         QVERIFY(outcome.result->messages > 0);
         QCOMPARE(outcome.result->integrityErrors, std::uint64_t { 0 });
+    }
+
+    void misbehavingWorkerFailsTheRunCleanly_data() { test::addMisbehavingWorkerRows(); }
+
+    // The CLI's supervisor against a stand-in worker that breaks the protocol: a failed run with
+    // a message, within the silence limit and a little, and no process left behind.
+    void misbehavingWorkerFailsTheRunCleanly()
+    {
+        QFETCH(int, index);
+        const test::FakeWorker fake = test::misbehavingWorkers().at(index);
+        QTemporaryDir scratch;
+        QVERIFY(scratch.isValid());
+        SupervisorOptions options;
+        options.workerPath = test::installFakeWorker(scratch.path(), fake).toStdString();
+        options.silenceLimit = std::chrono::milliseconds(1000);
+        RunSpec spec;
+        spec.mechanism = "pipe";
+        QElapsedTimer timer;
+        timer.start();
+        const RunOutcome outcome = superviseRun(spec, options);
+        QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
+        QCOMPARE(outcome.exitCode, 1);
+        QVERIFY2(QString::fromStdString(outcome.error).contains(fake.expected), outcome.error.c_str());
+        const int pid = test::fakeWorkerPid(QString::fromStdString(options.workerPath));
+        QVERIFY(pid > 0);
+        QVERIFY2(test::waitUntilGone({ pid }, 1000), "the fake worker was left running");
     }
 
     void samplesArriveAboutEveryHundredMilliseconds()
