@@ -188,6 +188,15 @@ RunResources::RunResources()
     m_directory = root + "/run-" + m_tag.substr(std::strlen(kPrefix));
     if (mkdir(m_directory.c_str(), 0700) != 0)
         throwSystemError("cannot create the run directory " + m_directory, errno);
+    // The manifest is created owner-only like everything else of the run (streams would make it
+    // 0644), then appended to.
+    const int manifest = open((m_directory + "/" + kManifest).c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+    if (manifest < 0) {
+        const int err = errno;
+        rmdir(m_directory.c_str()); // no destructor runs for a constructor that throws
+        throwSystemError("cannot create the run's manifest in " + m_directory, err);
+    }
+    close(manifest);
     if (const std::string started = processStartTime(m_owner); !started.empty())
         std::ofstream(m_directory + "/" + kManifest, std::ios::app) << "owner-start " << started << '\n';
 }

@@ -187,16 +187,9 @@ QStringList leftoverObjects(const RunResult& result)
             if (exists)
                 mq_close(queue);
         } else if (kind == "sysv-msg") {
-            msqid_ds info {};
-            exists = msgctl(std::stoi(name), IPC_STAT, &info) == 0;
+            exists = sysvMessageQueuePermissions(std::stoi(name)).has_value();
         } else if (kind == "sysv-sem") {
-            semid_ds info {};
-            union {
-                int val;
-                semid_ds* buf;
-            } argument {};
-            argument.buf = &info;
-            exists = semctl(std::stoi(name), 0, IPC_STAT, argument) == 0;
+            exists = sysvSemaphorePermissions(std::stoi(name)).has_value();
         } else {
             exists = QFileInfo::exists(QString::fromStdString(name));
         }
@@ -274,6 +267,27 @@ std::set<int> sysvSemaphoreIds()
             ids.insert(id);
     }
     return ids;
+}
+
+std::optional<ipc_perm> sysvMessageQueuePermissions(int id)
+{
+    msqid_ds info {};
+    if (msgctl(id, IPC_STAT, &info) != 0)
+        return std::nullopt;
+    return info.msg_perm;
+}
+
+std::optional<ipc_perm> sysvSemaphorePermissions(int id)
+{
+    semid_ds info {};
+    union {
+        int val;
+        semid_ds* buf;
+    } argument {};
+    argument.buf = &info;
+    if (semctl(id, 0, IPC_STAT, argument) != 0)
+        return std::nullopt;
+    return info.sem_perm;
 }
 
 namespace {

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <sys/ipc.h>
 
 #include "ipcpg/mechanism.h"
 #include "ipcpg/runresult.h"
@@ -96,6 +97,9 @@ bool mqueueListed();
 // (msgctl MSG_STAT, semctl SEM_STAT).
 std::set<int> sysvMessageQueueIds();
 std::set<int> sysvSemaphoreIds();
+// The owner, mode and key of a System V object (IPC_STAT); nullopt when it does not exist.
+std::optional<ipc_perm> sysvMessageQueuePermissions(int id);
+std::optional<ipc_perm> sysvSemaphorePermissions(int id);
 
 // The worker processes of a run, as /proc's child lists show them: the lead (the ipcpg-worker
 // child of the front end) and its forked sides (they name themselves ipcpg-A<pair>/ipcpg-B<pair>).
