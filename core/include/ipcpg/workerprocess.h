@@ -25,7 +25,7 @@ public:
     // Starts `executable args...` with stdout on a pipe and the worker's parent-death signal
     // armed. Throws Error when it cannot be started.
     WorkerProcess(const std::string& executable, const std::vector<std::string>& args);
-    ~WorkerProcess(); // kills and reaps the worker if it is still running
+    ~WorkerProcess(); // kills and reaps the worker if it is still running (waiting 2 s at most)
     WorkerProcess(const WorkerProcess&) = delete;
     WorkerProcess& operator=(const WorkerProcess&) = delete;
 
