@@ -124,10 +124,13 @@ private slots:
                 histogramTotal += bucket.second;
         }
         // Every measured message shows up in the samples, and in their histograms. The counter and
-        // the histogram are read a few nanoseconds apart while the side runs on, hence the slack.
+        // the histogram are read one after the other while the side runs on: a few messages apart
+        // normally, more when the lead is preempted in between (a loaded machine, a sanitizer
+        // build), hence a slack of a few messages or 0.1%.
         QVERIFY(total <= outcome.result->messages);
         QVERIFY(total >= outcome.result->messages * 8 / 10);
-        QVERIFY2(histogramTotal + 4 >= total && histogramTotal <= total + 4,
+        const std::uint64_t slack = std::max<std::uint64_t>(4, total / 1000);
+        QVERIFY2(histogramTotal + slack >= total && histogramTotal <= total + slack,
             qPrintable(QStringLiteral("histogram %1, counted %2").arg(histogramTotal).arg(total)));
     }
 };
