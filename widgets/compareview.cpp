@@ -237,7 +237,9 @@ QList<RunSpec> CompareView::plan(QStringList* skipped) const
         }
         if (sizes.size() == kMaxSizes) {
             if (skipped)
-                *skipped << tr("\"%1\" and the sizes after it were left out: at most %2 sizes").arg(part.trimmed()).arg(kMaxSizes);
+                *skipped << tr("\"%1\" and the sizes after it were left out: at most %2 sizes")
+                                .arg(part.trimmed())
+                                .arg(kMaxSizes);
             break;
         }
         sizes << *size;

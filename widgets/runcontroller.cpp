@@ -114,8 +114,7 @@ void RunController::handleMessage(const ControlMessage& message)
     else if (const auto* sample = std::get_if<SampleMessage>(&message)) {
         m_samples.add(*sample);
         emit sampleReceived(*sample);
-    }
-    else if (const auto* result = std::get_if<ResultMessage>(&message))
+    } else if (const auto* result = std::get_if<ResultMessage>(&message))
         m_result = result->result;
     else if (const auto* error = std::get_if<ErrorMessage>(&message))
         m_workerError = toQString(error->message);

@@ -83,8 +83,7 @@ RunOutcome superviseRun(const RunSpec& requested, const SupervisorOptions& optio
                 samples.add(*sample);
                 if (options.onSample)
                     options.onSample(*sample);
-            }
-            else if (const auto* error = std::get_if<ErrorMessage>(&*message))
+            } else if (const auto* error = std::get_if<ErrorMessage>(&*message))
                 workerError = error->message;
             else if (auto* result = std::get_if<ResultMessage>(&*message))
                 outcome.result = std::move(result->result);

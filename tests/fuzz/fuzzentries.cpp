@@ -22,8 +22,8 @@ namespace {
 
 [[noreturn]] void broken(const char* invariant, std::string_view detail)
 {
-    std::fprintf(stderr, "fuzz invariant broken: %s: %.*s\n", invariant, static_cast<int>(std::min<std::size_t>(detail.size(), 400)),
-        detail.data());
+    std::fprintf(stderr, "fuzz invariant broken: %s: %.*s\n", invariant,
+        static_cast<int>(std::min<std::size_t>(detail.size(), 400)), detail.data());
     std::abort();
 }
 

@@ -118,7 +118,8 @@ private slots:
         row("size words", run + QStringList { "--size", "lots" }, { "\"lots\"", "from 0 to 16M" });
         row("size empty", run + QStringList { "--size", "" }, { "\"\"", "from 0 to 16M" });
         row("size fraction", run + QStringList { "--size", "1.5K" }, { "\"1.5K\"", "from 0 to 16M" });
-        row("size beyond 64 bits", run + QStringList { "--size", "99999999999999999999" }, { "99999999999999999999", "0 to 16M" });
+        row("size beyond 64 bits", run + QStringList { "--size", "99999999999999999999" },
+            { "99999999999999999999", "0 to 16M" });
         row("size hex", run + QStringList { "--size", "0x40" }, { "\"0x40\"", "from 0 to 16M" });
         row("size zero", run + QStringList { "--size", "0" }, { "0 B", "pipe" });
         row("size above the mechanism", { "run", "-m", "udp", "--size", "1M" }, { "1 MiB", "udp" });
@@ -139,13 +140,16 @@ private slots:
         row("messages negative", run + QStringList { "--messages", "-5" }, { "\"-5\"", "from 1 to 1099511627776" });
         row("messages words", run + QStringList { "--messages", "many" }, { "\"many\"", "from 1 to 1099511627776" });
         row("messages empty", run + QStringList { "--messages", "" }, { "\"\"", "from 1 to 1099511627776" });
-        row("messages absurd", run + QStringList { "--messages", "99999999999999999999" }, { "99999999999999999999", "1099511627776" });
+        row("messages absurd", run + QStringList { "--messages", "99999999999999999999" },
+            { "99999999999999999999", "1099511627776" });
         row("warmup negative", run + QStringList { "--warmup", "-1" }, { "\"-1\"", "from 0 to 60" });
         row("warmup absurd", run + QStringList { "--warmup", "3600" }, { "\"3600\"", "from 0 to 60" });
         row("warmup words", run + QStringList { "--warmup", "abc" }, { "\"abc\"", "from 0 to 60" });
         row("warmup empty", run + QStringList { "--warmup", "" }, { "\"\"", "from 0 to 60" });
-        row("placement", run + QStringList { "--placement", "moon" }, { "\"moon\"", "same-core, cross-core or unpinned" });
-        row("placement empty", run + QStringList { "--placement", "" }, { "\"\"", "same-core, cross-core or unpinned" });
+        row("placement", run + QStringList { "--placement", "moon" },
+            { "\"moon\"", "same-core, cross-core or unpinned" });
+        row("placement empty", run + QStringList { "--placement", "" },
+            { "\"\"", "same-core, cross-core or unpinned" });
         row("mode", run + QStringList { "--mode", "sideways" }, { "\"sideways\"", "pingpong or stream" });
         row("mode empty", run + QStringList { "--mode", "" }, { "\"\"", "pingpong or stream" });
         row("format", run + QStringList { "--format", "xml" }, { "\"xml\"", "table, json or csv" });
@@ -166,9 +170,11 @@ private slots:
         row("no subcommand", {}, { "subcommand" });
         row("mechanism missing", { "run" }, { "mechanism" });
         row("sweep sizes", sweep + QStringList { "--size", "64,huge" }, { "\"huge\"", "from 0 to 16M" });
-        row("sweep size list absurd", sweep + QStringList { "--size", QStringLiteral("1,").repeated(70) + QStringLiteral("1") },
+        row("sweep size list absurd",
+            sweep + QStringList { "--size", QStringLiteral("1,").repeated(70) + QStringLiteral("1") },
             { "71 sizes", "at most 64" });
-        row("sweep modes", sweep + QStringList { "--mode", "pingpong,sideways" }, { "\"sideways\"", "pingpong or stream" });
+        row("sweep modes", sweep + QStringList { "--mode", "pingpong,sideways" },
+            { "\"sideways\"", "pingpong or stream" });
         row("sweep placements", sweep + QStringList { "--placement", "same-core,moon" }, { "\"moon\"", "same-core" });
         row("sweep workers", sweep + QStringList { "--workers", "17" }, { "\"17\"", "from 1 to 16" });
         row("sweep unknown mechanism", { "sweep", "-m", "pipe,pigeon" }, { "\"pigeon\"", "all or one of" });
@@ -191,30 +197,54 @@ private slots:
     {
         QTest::addColumn<QString>("json");
         QTest::addColumn<QString>("mentions");
-        QTest::newRow("empty") << "" << "nothing to do";
-        QTest::newRow("not JSON") << "{" << "not valid JSON";
-        QTest::newRow("garbage") << "\x01\x02 nonsense" << "not valid JSON";
-        QTest::newRow("array") << "[]" << "JSON object";
-        QTest::newRow("null") << "null" << "JSON object";
-        QTest::newRow("string") << "\"pipe\"" << "JSON object";
-        QTest::newRow("mechanism a number") << "{\"mechanism\":5}" << "\"mechanism\"";
-        QTest::newRow("size negative") << "{\"mechanism\":\"pipe\",\"message_size\":-1}" << "message_size";
-        QTest::newRow("size a string") << "{\"mechanism\":\"pipe\",\"message_size\":\"64\"}" << "message_size";
-        QTest::newRow("size beyond 64 bits") << "{\"mechanism\":\"pipe\",\"message_size\":1e30}" << "message_size";
-        QTest::newRow("size 1T") << "{\"mechanism\":\"pipe\",\"message_size\":1099511627776}" << "16 MiB";
-        QTest::newRow("duration absurd") << "{\"mechanism\":\"pipe\",\"duration_s\":1e400}" << "number overflow";
-        QTest::newRow("duration a year") << "{\"mechanism\":\"pipe\",\"duration_s\":31536000}" << "86400";
-        QTest::newRow("duration negative") << "{\"mechanism\":\"pipe\",\"duration_s\":-1}" << "86400";
-        QTest::newRow("duration a string") << "{\"mechanism\":\"pipe\",\"duration_s\":\"1\"}" << "duration_s";
-        QTest::newRow("workers absurd") << "{\"mechanism\":\"pipe\",\"workers\":100000}" << "1 to 16";
-        QTest::newRow("workers negative") << "{\"mechanism\":\"pipe\",\"workers\":-1}" << "1 to 16";
-        QTest::newRow("warmup absurd") << "{\"mechanism\":\"pipe\",\"warmup_s\":1e9}" << "0 to 60";
-        QTest::newRow("mode") << "{\"mechanism\":\"pipe\",\"mode\":\"sideways\"}" << "pingpong, stream";
-        QTest::newRow("placement") << "{\"mechanism\":\"pipe\",\"placement\":7}" << "placement";
-        QTest::newRow("unknown mechanism") << "{\"mechanism\":\"pigeon\"}" << "pigeon";
-        QTest::newRow("options not an object") << "{\"mechanism\":\"pipe\",\"options\":[1]}" << "options";
-        QTest::newRow("option not a string") << "{\"mechanism\":\"pipe\",\"options\":{\"x\":1}}" << "options.x";
-        QTest::newRow("unknown option") << "{\"mechanism\":\"pipe\",\"options\":{\"x\":\"y\"}}" << "\"x\"";
+        QTest::newRow("empty") << ""
+                               << "nothing to do";
+        QTest::newRow("not JSON") << "{"
+                                  << "not valid JSON";
+        QTest::newRow("garbage") << "\x01\x02 nonsense"
+                                 << "not valid JSON";
+        QTest::newRow("array") << "[]"
+                               << "JSON object";
+        QTest::newRow("null") << "null"
+                              << "JSON object";
+        QTest::newRow("string") << "\"pipe\""
+                                << "JSON object";
+        QTest::newRow("mechanism a number") << "{\"mechanism\":5}"
+                                            << "\"mechanism\"";
+        QTest::newRow("size negative") << "{\"mechanism\":\"pipe\",\"message_size\":-1}"
+                                       << "message_size";
+        QTest::newRow("size a string") << "{\"mechanism\":\"pipe\",\"message_size\":\"64\"}"
+                                       << "message_size";
+        QTest::newRow("size beyond 64 bits") << "{\"mechanism\":\"pipe\",\"message_size\":1e30}"
+                                             << "message_size";
+        QTest::newRow("size 1T") << "{\"mechanism\":\"pipe\",\"message_size\":1099511627776}"
+                                 << "16 MiB";
+        QTest::newRow("duration absurd") << "{\"mechanism\":\"pipe\",\"duration_s\":1e400}"
+                                         << "number overflow";
+        QTest::newRow("duration a year") << "{\"mechanism\":\"pipe\",\"duration_s\":31536000}"
+                                         << "86400";
+        QTest::newRow("duration negative") << "{\"mechanism\":\"pipe\",\"duration_s\":-1}"
+                                           << "86400";
+        QTest::newRow("duration a string") << "{\"mechanism\":\"pipe\",\"duration_s\":\"1\"}"
+                                           << "duration_s";
+        QTest::newRow("workers absurd") << "{\"mechanism\":\"pipe\",\"workers\":100000}"
+                                        << "1 to 16";
+        QTest::newRow("workers negative") << "{\"mechanism\":\"pipe\",\"workers\":-1}"
+                                          << "1 to 16";
+        QTest::newRow("warmup absurd") << "{\"mechanism\":\"pipe\",\"warmup_s\":1e9}"
+                                       << "0 to 60";
+        QTest::newRow("mode") << "{\"mechanism\":\"pipe\",\"mode\":\"sideways\"}"
+                              << "pingpong, stream";
+        QTest::newRow("placement") << "{\"mechanism\":\"pipe\",\"placement\":7}"
+                                   << "placement";
+        QTest::newRow("unknown mechanism") << "{\"mechanism\":\"pigeon\"}"
+                                           << "pigeon";
+        QTest::newRow("options not an object") << "{\"mechanism\":\"pipe\",\"options\":[1]}"
+                                               << "options";
+        QTest::newRow("option not a string") << "{\"mechanism\":\"pipe\",\"options\":{\"x\":1}}"
+                                             << "options.x";
+        QTest::newRow("unknown option") << "{\"mechanism\":\"pipe\",\"options\":{\"x\":\"y\"}}"
+                                        << "\"x\"";
         QTest::newRow("deeply nested") << QStringLiteral("[").repeated(60000) + QStringLiteral("]").repeated(60000)
                                        << "JSON object";
     }

@@ -36,8 +36,9 @@ QStringList longRun(const Mechanism& mechanism, std::size_t modeIndex)
     const MechanismInfo& info = mechanism.info();
     const Mode mode = info.modes[modeIndex % info.modes.size()];
     const std::uint64_t size = test::sizeFor(mechanism);
-    return { "run", "--mechanism", QString::fromStdString(info.id), "--mode", QString::fromLatin1(toString(mode).data()),
-        "--size", QString::number(size), "--duration", "3600", "--warmup", "0", "--format", "json" };
+    return { "run", "--mechanism", QString::fromStdString(info.id), "--mode",
+        QString::fromLatin1(toString(mode).data()), "--size", QString::number(size), "--duration", "3600", "--warmup",
+        "0", "--format", "json" };
 }
 
 } // namespace
@@ -62,7 +63,8 @@ private slots:
         for (const Mechanism* mechanism : MechanismRegistry::instance().all()) {
             const Target target = targets[row % 3];
             const QStringList arguments = longRun(*mechanism, row / 3);
-            QTest::addRow("%s %s, kill %s", mechanism->info().id.c_str(), qPrintable(arguments.at(4)), targetName(target))
+            QTest::addRow(
+                "%s %s, kill %s", mechanism->info().id.c_str(), qPrintable(arguments.at(4)), targetName(target))
                 << arguments << target;
             ++row;
         }

@@ -90,7 +90,10 @@ void addMechanismRows()
         QTest::newRow(mechanism->info().id.c_str()) << QString::fromStdString(mechanism->info().id);
 }
 
-const Mechanism& mechanismNamed(const QString& id) { return *MechanismRegistry::instance().find(id.toStdString()); }
+const Mechanism& mechanismNamed(const QString& id)
+{
+    return *MechanismRegistry::instance().find(id.toStdString());
+}
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 // Built with sanitizers, whose runtimes need descriptors of their own (UBSan's vptr check probes
@@ -193,7 +196,8 @@ private slots:
         const auto output = ipcpgWith(runOf(first, RunSpec::kMaxMessageSize, "16"), lowered(RLIMIT_AS, 300ULL << 20));
         QCOMPARE(output.exitCode, 1);
         const QString error = QString::fromLocal8Bit(output.err);
-        QVERIFY2(error.contains(QStringLiteral("RLIMIT_AS")) && error.contains(QStringLiteral("ulimit -v")), qPrintable(error));
+        QVERIFY2(error.contains(QStringLiteral("RLIMIT_AS")) && error.contains(QStringLiteral("ulimit -v")),
+            qPrintable(error));
         QVERIFY2(!error.contains(QStringLiteral("bad_alloc")), qPrintable(error));
         QCOMPARE(m_runtime.leftoverRunDirectories(), QStringList {});
     }

@@ -333,12 +333,16 @@ private slots:
                     for (const InetSocket& row : v4) {
                         const bool remoteOk = row.remote.startsWith(QStringLiteral("0100007F:"))
                             || row.remote == QStringLiteral("00000000:0000");
-                        if (inodes.count(row.inode) && (!row.local.startsWith(QStringLiteral("0100007F:")) || !remoteOk))
-                            problems << QStringLiteral("pid %1 has %2 socket %3 -> %4").arg(pid).arg(table, row.local, row.remote);
+                        if (inodes.count(row.inode)
+                            && (!row.local.startsWith(QStringLiteral("0100007F:")) || !remoteOk))
+                            problems << QStringLiteral("pid %1 has %2 socket %3 -> %4")
+                                            .arg(pid)
+                                            .arg(table, row.local, row.remote);
                     }
                     for (const InetSocket& row : v6) {
                         if (inodes.count(row.inode))
-                            problems << QStringLiteral("pid %1 has an IPv6 %2 socket %3").arg(pid).arg(table, row.local);
+                            problems
+                                << QStringLiteral("pid %1 has an IPv6 %2 socket %3").arg(pid).arg(table, row.local);
                     }
                 }
             }
@@ -372,8 +376,10 @@ private slots:
     void concurrentRunsNeverShareNames()
     {
         QFETCH(QString, mechanism);
-        const QString size = QString::number(test::sizeFor(*MechanismRegistry::instance().find(mechanism.toStdString())));
-        const QStringList arguments { "run", "-m", mechanism, "-s", size, "--messages", "300", "--warmup", "0", "-f", "json" };
+        const QString size
+            = QString::number(test::sizeFor(*MechanismRegistry::instance().find(mechanism.toStdString())));
+        const QStringList arguments { "run", "-m", mechanism, "-s", size, "--messages", "300", "--warmup", "0", "-f",
+            "json" };
         QProcess first, second;
         first.start(test::cliPath(), arguments);
         second.start(test::cliPath(), arguments);
@@ -395,7 +401,8 @@ private slots:
             for (const QString& object : names[index]) {
                 const QString kind = object.section(QLatin1Char(':'), 0, 0);
                 if (kind == QStringLiteral("shm") || kind == QStringLiteral("mqueue"))
-                    QVERIFY2(object.contains(QStringLiteral(":/ipcpg-") + tags[index] + QLatin1Char('-')), qPrintable(object));
+                    QVERIFY2(object.contains(QStringLiteral(":/ipcpg-") + tags[index] + QLatin1Char('-')),
+                        qPrintable(object));
                 else if (kind == QStringLiteral("file") || kind == QStringLiteral("dir"))
                     QVERIFY2(object.contains(QStringLiteral("/run-") + tags[index]), qPrintable(object));
             }

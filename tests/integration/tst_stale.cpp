@@ -75,7 +75,10 @@ Planted plantRun(const QString& runtimeRoot, int pid, const QString& random, con
     if (manifest.open(QIODevice::WriteOnly)) {
         if (!ownerStart.isEmpty())
             manifest.write(QStringLiteral("owner-start %1\n").arg(ownerStart).toLatin1());
-        manifest.write(QStringLiteral("shm %1\nmqueue %2\nsysv-msg %3\n").arg(planted.shm, planted.queue).arg(planted.sysvQueue).toLatin1());
+        manifest.write(QStringLiteral("shm %1\nmqueue %2\nsysv-msg %3\n")
+                           .arg(planted.shm, planted.queue)
+                           .arg(planted.sysvQueue)
+                           .toLatin1());
     }
     return planted;
 }
@@ -108,7 +111,10 @@ void removePlanted(const Planted& planted)
     QDir(planted.directory).removeRecursively();
 }
 
-test::ProgramOutput runCli(const QStringList& arguments) { return test::runProgram(test::cliPath(), arguments, 30000); }
+test::ProgramOutput runCli(const QStringList& arguments)
+{
+    return test::runProgram(test::cliPath(), arguments, 30000);
+}
 
 } // namespace
 
@@ -130,7 +136,8 @@ private slots:
         const Planted dead = plantRun(root(), deadPid(), QStringLiteral("0badc0de"), {});
         // A run whose pid now belongs to another process (here: this test) is dead too: the start
         // time its manifest recorded is not this process's.
-        const Planted reused = plantRun(root(), static_cast<int>(getpid()), QStringLiteral("5eed5eed"), QStringLiteral("1"));
+        const Planted reused
+            = plantRun(root(), static_cast<int>(getpid()), QStringLiteral("5eed5eed"), QStringLiteral("1"));
         QVERIFY(dead.sysvQueue >= 0 && reused.sysvQueue >= 0);
         QCOMPARE(remaining(dead).size(), 5);
 
@@ -168,7 +175,8 @@ private slots:
         QVERIFY(!objects.directory.isEmpty());
         const QStringList before = test::stillExisting(objects);
 
-        const test::ProgramOutput second = runCli({ "run", "-m", mechanism, "-s", size, "--messages", "200", "--warmup", "0" });
+        const test::ProgramOutput second
+            = runCli({ "run", "-m", mechanism, "-s", size, "--messages", "200", "--warmup", "0" });
         QVERIFY2(second.exitCode == 0, second.err.constData());
         QVERIFY2(test::workerTree(static_cast<int>(first.processId())).lead == tree->lead, "the first run is gone");
         QCOMPARE(test::stillExisting(objects), before);

@@ -69,12 +69,15 @@ QList<FakeWorker> misbehavingWorkers()
         { "garbage", "printf 'hello world\\n'\n" + hang, QStringLiteral("unreadable") },
         { "binary", "printf '\\000\\377\\376{\\n'\n" + hang, QStringLiteral("unreadable") },
         { "huge line", "head -c 3000000 /dev/zero | tr '\\000' x\n" + hang, QStringLiteral("long") },
-        { "huge line ended", "head -c 1100000 /dev/zero | tr '\\000' '{'\nprintf '\\n'\n" + hang, QStringLiteral("long") },
+        { "huge line ended", "head -c 1100000 /dev/zero | tr '\\000' '{'\nprintf '\\n'\n" + hang,
+            QStringLiteral("long") },
         { "truncated", lines({ hello }) + "printf '{\"type\":\"sam'\nexit 0\n", QStringLiteral("unreadable") },
         { "sample before hello", lines({ sample, hello }) + hang, QStringLiteral("unreadable") },
         { "second hello", lines({ hello, sample, hello }) + hang, QStringLiteral("unreadable") },
         { "message after the result", lines({ hello, result, sample }) + hang, QStringLiteral("unreadable") },
-        { "wrong protocol", "printf '%s\\n' '{\"type\":\"hello\",\"protocol\":2,\"pid\":1,\"worker_pids\":[],\"clock_read_ns\":1}'\n" + hang,
+        { "wrong protocol",
+            "printf '%s\\n' '{\"type\":\"hello\",\"protocol\":2,\"pid\":1,\"worker_pids\":[],\"clock_read_ns\":1}'\n"
+                + hang,
             QStringLiteral("unreadable") },
         { "silent", hang, QStringLiteral("sent nothing") },
         { "silent after hello", lines({ hello }) + hang, QStringLiteral("sent nothing") },
@@ -86,7 +89,8 @@ QList<FakeWorker> misbehavingWorkers()
 
 QString installFakeWorker(const QString& directory, const FakeWorker& worker)
 {
-    const QString path = directory + QLatin1Char('/') + QString::fromLatin1(worker.name).replace(QLatin1Char(' '), QLatin1Char('-'));
+    const QString path
+        = directory + QLatin1Char('/') + QString::fromLatin1(worker.name).replace(QLatin1Char(' '), QLatin1Char('-'));
     QFile file(path);
     if (file.open(QIODevice::WriteOnly)) {
         file.write("#!/bin/sh\necho $$ > \"$0.pid\"\n" + worker.script);
@@ -321,7 +325,9 @@ WorkerTree workerTree(int frontEndPid)
     WorkerTree tree;
     for (int child : childrenOf(frontEndPid)) {
         // Between posix_spawn and exec the child still runs the front end's program.
-        if (QFileInfo(QStringLiteral("/proc/%1/exe").arg(child)).symLinkTarget().endsWith(QStringLiteral("/ipcpg-worker")))
+        if (QFileInfo(QStringLiteral("/proc/%1/exe").arg(child))
+                .symLinkTarget()
+                .endsWith(QStringLiteral("/ipcpg-worker")))
             tree.lead = child;
     }
     if (tree.lead == 0)
@@ -378,7 +384,8 @@ RunObjects objectsOfLiveRun(const QString& runtimeDir, int leadPid)
     RunObjects objects;
     objects.posix = objectsOfPid(leadPid);
     const QDir root(runtimeDir + QStringLiteral("/ipcpg"));
-    const QStringList runs = root.entryList({ QStringLiteral("run-%1-*").arg(leadPid) }, QDir::Dirs | QDir::NoDotAndDotDot);
+    const QStringList runs
+        = root.entryList({ QStringLiteral("run-%1-*").arg(leadPid) }, QDir::Dirs | QDir::NoDotAndDotDot);
     if (runs.size() != 1)
         return objects;
     objects.directory = root.filePath(runs.front());

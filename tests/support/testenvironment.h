@@ -1,10 +1,10 @@
 #pragma once
 
+#include <QList>
+#include <QProcess>
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
-#include <QList>
-#include <QProcess>
 #include <functional>
 #include <memory>
 #include <optional>

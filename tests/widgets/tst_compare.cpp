@@ -72,7 +72,8 @@ private slots:
         const QList<RunSpec> plan = view.plan(&skipped);
         QVERIFY(plan.size() <= 64);
         QVERIFY(!skipped.isEmpty());
-        QVERIFY2(skipped.back().contains(QStringLiteral("\"65\"")) && skipped.back().contains(QStringLiteral("at most 64")),
+        QVERIFY2(
+            skipped.back().contains(QStringLiteral("\"65\"")) && skipped.back().contains(QStringLiteral("at most 64")),
             qPrintable(skipped.join(QStringLiteral("; "))));
     }
 

@@ -25,7 +25,10 @@ using namespace ipcpg;
 
 namespace {
 
-QString guiPath() { return qEnvironmentVariable("IPCPG_GUI"); }
+QString guiPath()
+{
+    return qEnvironmentVariable("IPCPG_GUI");
+}
 
 QStringList strings(std::initializer_list<const char*> texts)
 {
@@ -124,7 +127,8 @@ private slots:
         QVERIFY(!window.controller()->isRunning());
         QCOMPARE(window.setupPanel()->startButton()->text(), QStringLiteral("&Start"));
         QVERIFY(window.setupPanel()->startButton()->isEnabled());
-        QVERIFY(test::waitUntilGone(QList<int> { hello.pid } + QList<int>(hello.workerPids.begin(), hello.workerPids.end()), 1000));
+        QVERIFY(test::waitUntilGone(
+            QList<int> { hello.pid } + QList<int>(hello.workerPids.begin(), hello.workerPids.end()), 1000));
         QCOMPARE(test::stillExisting(objects), QStringList {});
         QCOMPARE(m_runtime.leftoverRunDirectories(), QStringList {});
 
@@ -173,8 +177,10 @@ private slots:
     {
         QProcess gui;
         gui.setProcessEnvironment(guiEnvironment(m_scratch.path() + QStringLiteral("/config")));
-        gui.start(guiPath(), { QStringLiteral("--mechanism"), QString::fromStdString(MechanismRegistry::instance().all().front()->info().id),
-                                 QStringLiteral("--duration"), QStringLiteral("60"), QStringLiteral("--start") });
+        gui.start(guiPath(),
+            { QStringLiteral("--mechanism"),
+                QString::fromStdString(MechanismRegistry::instance().all().front()->info().id),
+                QStringLiteral("--duration"), QStringLiteral("60"), QStringLiteral("--start") });
         QVERIFY(gui.waitForStarted());
         test::killFrontEndAndCheckItsWorkersGo(gui, m_runtime);
     }
@@ -198,7 +204,8 @@ private slots:
         QTest::newRow("option syntax") << strings({ "--option", "novalue" }) << strings({ "novalue", "NAME=VALUE" });
         QTest::newRow("option unknown") << strings({ "--mechanism", "pipe", "--option", "colour=blue" })
                                         << strings({ "colour", "no options" });
-        QTest::newRow("sync on pipe") << strings({ "--mechanism", "pipe", "--sync", "spin" }) << strings({ "sync", "pipe" });
+        QTest::newRow("sync on pipe") << strings({ "--mechanism", "pipe", "--sync", "spin" })
+                                      << strings({ "sync", "pipe" });
         QTest::newRow("theme") << strings({ "--theme", "purple" }) << strings({ "purple", "system, light or dark" });
         QTest::newRow("unknown option") << strings({ "--turbo" }) << strings({ "turbo" });
         QTest::newRow("missing value") << strings({ "--size" }) << strings({ "size" });
@@ -232,9 +239,10 @@ private slots:
         QCOMPARE(panel.workersBox()->maximum(), static_cast<int>(RunSpec::kMaxWorkers));
         QCOMPARE(panel.messagesBox()->minimum(), 1);
         QVERIFY(panel.messagesBox()->maximum() <= 2'000'000'000);
-        const QStringList typed { QStringLiteral("-5"), QStringLiteral("0"), QStringLiteral("99999999999"), QStringLiteral("abc"),
-            QStringLiteral("1e9"), QString() };
-        for (QAbstractSpinBox* box : std::initializer_list<QAbstractSpinBox*> { panel.durationBox(), panel.workersBox(), panel.messagesBox() }) {
+        const QStringList typed { QStringLiteral("-5"), QStringLiteral("0"), QStringLiteral("99999999999"),
+            QStringLiteral("abc"), QStringLiteral("1e9"), QString() };
+        for (QAbstractSpinBox* box :
+            std::initializer_list<QAbstractSpinBox*> { panel.durationBox(), panel.workersBox(), panel.messagesBox() }) {
             auto* edit = box->findChild<QLineEdit*>();
             QVERIFY(edit);
             for (const QString& text : typed) {
@@ -262,7 +270,8 @@ private slots:
         QTest::newRow("empty") << first << QString() << strings({ "\"\"", "16 MiB" });
         QTest::newRow("words") << first << QStringLiteral("lots") << strings({ "\"lots\"", "16 MiB" });
         QTest::newRow("fraction") << first << QStringLiteral("1.5K") << strings({ "\"1.5K\"", "16 MiB" });
-        QTest::newRow("beyond 64 bits") << first << QStringLiteral("99999999999999999999") << strings({ "99999999999999999999", "16 MiB" });
+        QTest::newRow("beyond 64 bits") << first << QStringLiteral("99999999999999999999")
+                                        << strings({ "99999999999999999999", "16 MiB" });
         // Every mechanism with a ceiling of its own refuses one byte more, giving that ceiling's reason.
         for (const Mechanism* mechanism : MechanismRegistry::instance().all()) {
             const SizeLimit limit = mechanism->sizeLimit(MechanismRegistry::instance().resolveOptions(*mechanism, {}));
@@ -270,7 +279,8 @@ private slots:
                 continue;
             QTest::addRow("%s above its limit", mechanism->info().id.c_str())
                 << QString::fromStdString(mechanism->info().id) << QString::number(limit.max + 1)
-                << QStringList { QString::fromStdString(mechanism->info().id), QStringLiteral("(%1 B)").arg(limit.max) };
+                << QStringList { QString::fromStdString(mechanism->info().id),
+                       QStringLiteral("(%1 B)").arg(limit.max) };
         }
     }
 
