@@ -21,3 +21,9 @@ if(IPCPG_SANITIZERS)
     endforeach()
     target_compile_options(ipcpg_compiler_flags INTERFACE -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
 endif()
+
+# libFuzzer's coverage instrumentation for everything the fuzz targets link (the core parsers
+# above all); the targets themselves add -fsanitize=fuzzer, which brings libFuzzer's main.
+if(IPCPG_BUILD_FUZZERS)
+    target_compile_options(ipcpg_compiler_flags INTERFACE -fsanitize=fuzzer-no-link)
+endif()

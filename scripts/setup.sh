@@ -49,12 +49,14 @@ ipcpg_install_packages() {
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
 }
 
+# ipcpg_build [PRESET]: configures (once) and builds a preset, $IPCPG_PRESET by default.
 ipcpg_build() {
+    local preset="${1:-$IPCPG_PRESET}"
     cd "$IPCPG_ROOT"
-    if [ ! -f "$IPCPG_BUILD_DIR/build.ninja" ]; then
-        ipcpg_log "Configuring ($IPCPG_PRESET)"
-        cmake --preset "$IPCPG_PRESET"
+    if [ ! -f "$IPCPG_ROOT/build/$preset/build.ninja" ]; then
+        ipcpg_log "Configuring ($preset)"
+        cmake --preset "$preset"
     fi
-    ipcpg_log "Building"
-    cmake --build --preset "$IPCPG_PRESET"
+    ipcpg_log "Building ($preset)"
+    cmake --build --preset "$preset"
 }

@@ -244,13 +244,22 @@ void CompareView::setPlacements(const QList<Placement>& placements)
 
 QList<RunSpec> CompareView::plan(QStringList* skipped) const
 {
+    // As many sizes as ipcpg sweep takes: a pasted list of thousands would plan a day of runs.
+    constexpr qsizetype kMaxSizes = 64;
     QList<std::uint64_t> sizes;
     for (const QString& part : m_sizes->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
         const auto size = parseByteCount(part.trimmed().toStdString());
         if (!size || *size > RunSpec::kMaxMessageSize) {
             if (skipped)
-                *skipped << tr("\"%1\" is not a size from 1 B to 16 MiB").arg(part.trimmed());
+                *skipped << tr("\"%1\" is not a size from 0 B to 16 MiB").arg(part.trimmed());
             continue;
+        }
+        if (sizes.size() == kMaxSizes) {
+            if (skipped)
+                *skipped << tr("\"%1\" and the sizes after it were left out: at most %2 sizes")
+                                .arg(part.trimmed())
+                                .arg(kMaxSizes);
+            break;
         }
         sizes << *size;
     }

@@ -27,8 +27,10 @@ HistogramChart::HistogramChart(QWidget* parent)
     chart->setAnimationOptions(QChart::NoAnimation);
     chart->legend()->setAlignment(Qt::AlignBottom);
     chart->setMargins(QMargins(2, 2, 2, 2));
-    m_upper = new QLineSeries;
-    m_lower = new QLineSeries;
+    // QAreaSeries does not own its boundary lines: the view does, and deletes them after the
+    // chart (which it owns) and the area series are gone.
+    m_upper = new QLineSeries(this);
+    m_lower = new QLineSeries(this);
     m_area = new QAreaSeries(m_upper, m_lower);
     m_area->setName(tr("share of messages"));
     QColor fill = ChartTheme::seriesColor(0);
@@ -57,7 +59,10 @@ HistogramChart::HistogramChart(QWidget* parent)
         marker->attachAxis(m_y);
         m_markers.append(marker);
     }
+    // QChartView starts with a chart of its own, which setChart() lets go of without deleting.
+    QChart* initial = this->chart();
     setChart(chart);
+    delete initial;
     setRenderHint(QPainter::Antialiasing);
     setMinimumSize(260, 180);
     applyPalette(palette());

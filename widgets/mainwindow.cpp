@@ -92,6 +92,7 @@ MainWindow::MainWindow(QWidget* parent)
 
     // Live tab: an error banner, the charts, the run's final numbers.
     m_errorBanner = new QLabel;
+    m_errorBanner->setObjectName(QStringLiteral("errorBanner")); // found by tests and style sheets
     m_errorBanner->setWordWrap(true);
     m_errorBanner->setStyleSheet(QStringLiteral("QLabel { background: #c62828; color: white; padding: 6px; }"));
     m_errorBanner->hide();

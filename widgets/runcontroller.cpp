@@ -27,6 +27,7 @@ bool RunController::start(const RunSpec& requested)
         return false;
     }
     m_spec = spec;
+    m_samples = SampleAccumulator {};
     return startWorker({ QStringLiteral("--run"), toQString(nlohmann::json(spec).dump()) });
 }
 
@@ -34,6 +35,11 @@ void RunController::takeResult(const ControlMessage& message)
 {
     if (const auto* result = std::get_if<ResultMessage>(&message))
         m_result = result->result;
+}
+
+void RunController::salvageResult(const QString& failure)
+{
+    m_result = m_samples.partialResult(m_spec, failure.toStdString());
 }
 
 void RunController::emitResult(const QString& failure)

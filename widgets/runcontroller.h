@@ -4,11 +4,14 @@
 
 #include "ipcpg/runresult.h"
 #include "ipcpg/runspec.h"
+#include "ipcpg/sampleaccumulator.h"
 #include "workercontroller.h"
 
 namespace ipcpg {
 
-// Runs one measurement (ipcpg-worker --run) at a time; see WorkerController for the events.
+// Runs one measurement (ipcpg-worker --run) at a time; see WorkerController for the events. When
+// the worker dies before it reports, the samples it sent make the partial result, so what was
+// measured until then is kept.
 class RunController : public WorkerController {
     Q_OBJECT
 
@@ -28,10 +31,13 @@ protected:
     bool hasResult() const override { return m_result.has_value(); }
     void clearResult() override { m_result.reset(); }
     void emitResult(const QString& failure) override;
+    void keepSample(const SampleMessage& sample) override { m_samples.add(sample); }
+    void salvageResult(const QString& failure) override;
 
 private:
     RunSpec m_spec;
     std::optional<RunResult> m_result;
+    SampleAccumulator m_samples; // what was measured, in case the worker dies before it reports
 };
 
 } // namespace ipcpg

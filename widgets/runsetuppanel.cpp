@@ -251,7 +251,7 @@ void RunSetupPanel::validate()
     const RunSpec current = spec();
     QString problem;
     if (!parseByteCount(m_size->currentText().toStdString()) && m_size->findText(m_size->currentText()) < 0) {
-        problem = tr("\"%1\" is not a size: use bytes with an optional K, M or G suffix, from 1 B to 16 MiB")
+        problem = tr("\"%1\" is not a size: use bytes with an optional K, M or G suffix, from 0 B to 16 MiB")
                       .arg(m_size->currentText());
     } else {
         try {

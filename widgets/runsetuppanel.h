@@ -35,6 +35,8 @@ public:
     QComboBox* sizeBox() const { return m_size; }
     QComboBox* modeBox() const { return m_mode; }
     QDoubleSpinBox* durationBox() const { return m_duration; }
+    QSpinBox* messagesBox() const { return m_messages; }
+    QSpinBox* workersBox() const { return m_workers; }
     QPushButton* startButton() const { return m_start; }
     QString descriptionText() const;
 

@@ -138,7 +138,10 @@ TimeSeriesChart::TimeSeriesChart(
         m_series.append(line);
         m_points.append(QList<QPointF> {});
     }
+    // QChartView starts with a chart of its own, which setChart() lets go of without deleting.
+    QChart* initial = this->chart();
     setChart(chart);
+    delete initial;
     setRenderHint(QPainter::Antialiasing);
     setMinimumSize(260, 180);
     applyPalette(palette());

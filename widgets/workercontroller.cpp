@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <csignal>
+#include <cstring>
 
 #include "ipcpg/error.h"
 #include "ipcpg/runresources.h"
@@ -45,6 +46,8 @@ bool WorkerController::startWorker(const QStringList& arguments)
     m_workerError.clear();
     m_failure.clear();
     m_lines = ControlLineBuffer {};
+    m_order = ControlMessageOrder {};
+    m_workerPid = 0;
 
     m_process = new QProcess(this);
     m_process->setProgram(workerPath);
@@ -55,6 +58,7 @@ bool WorkerController::startWorker(const QStringList& arguments)
     connect(m_process, &QProcess::readyReadStandardOutput, this, &WorkerController::readOutput);
     connect(m_process, &QProcess::finished, this, &WorkerController::onProcessFinished);
     connect(m_process, &QProcess::errorOccurred, this, &WorkerController::onProcessError);
+    connect(m_process, &QProcess::started, this, [this] { m_workerPid = m_process->processId(); });
     setState(State::Running);
     m_sinceLastMessage.start();
     m_watchdog.start();
@@ -84,10 +88,13 @@ void WorkerController::readOutput()
         m_sinceLastMessage.restart();
         try {
             const ControlMessage message = parseControlLine(*line);
-            if (const auto* hello = std::get_if<HelloMessage>(&message))
+            m_order.check(message);
+            if (const auto* hello = std::get_if<HelloMessage>(&message)) {
                 emit started(*hello);
-            else if (const auto* sample = std::get_if<SampleMessage>(&message))
+            } else if (const auto* sample = std::get_if<SampleMessage>(&message)) {
+                keepSample(*sample);
                 emit sampleReceived(*sample);
+            }
             else if (const auto* error = std::get_if<ErrorMessage>(&message))
                 m_workerError = toQString(error->message);
             else
@@ -137,9 +144,15 @@ void WorkerController::onProcessError(QProcess::ProcessError error)
 void WorkerController::onProcessFinished(int exitCode, QProcess::ExitStatus status)
 {
     readOutput();
+    if (m_failure.isEmpty() && !m_lines.takeRemainder().empty())
+        m_failure = tr("The worker sent something unreadable (its output ended in the middle of a message).");
     if (m_failure.isEmpty()) {
+        // On a crash QProcess reports the signal as the exit code.
         if (status == QProcess::CrashExit)
-            m_failure = tr("The worker crashed or was killed.");
+            m_failure = tr("The worker ipcpg-worker (pid %1) was killed by signal %2 (%3).")
+                            .arg(m_workerPid)
+                            .arg(exitCode)
+                            .arg(QString::fromLocal8Bit(strsignal(exitCode)));
         else if (exitCode != 0)
             m_failure = m_workerError.isEmpty() ? tr("The worker exited with status %1.").arg(exitCode) : m_workerError;
         else if (!hasResult())
@@ -159,6 +172,8 @@ void WorkerController::finish()
         m_process = nullptr;
     }
     setState(State::Idle);
+    if (!hasResult() && !m_failure.isEmpty())
+        salvageResult(m_failure);
     if (hasResult())
         emitResult(m_failure);
     if (!m_failure.isEmpty())

@@ -53,6 +53,10 @@ protected:
     virtual void clearResult() = 0;
     // Emits the subclass's finished(result); a non-empty `failure` marks it partial with that reason.
     virtual void emitResult(const QString& failure) = 0;
+    // Every sample, before sampleReceived(); and, when the worker failed without reporting, a
+    // chance to make a partial result from them so what was measured is kept.
+    virtual void keepSample(const SampleMessage&) { }
+    virtual void salvageResult(const QString& /*failure*/) { }
 
 private:
     void readOutput();
@@ -66,6 +70,8 @@ private:
     State m_state = State::Idle;
     QProcess* m_process = nullptr;
     ControlLineBuffer m_lines;
+    ControlMessageOrder m_order;
+    qint64 m_workerPid = 0; // kept: QProcess forgets it once the process has ended
     QTimer m_watchdog;
     QElapsedTimer m_sinceLastMessage;
     QElapsedTimer m_sinceStopRequest;

@@ -56,7 +56,7 @@ std::uint64_t parseSizeArgument(const std::string& option, const std::string& te
             + " is not a size; use a whole number of bytes with an optional K, M or G suffix, from 0 to 16M");
     if (*size > RunSpec::kMaxMessageSize)
         throw UsageError(option + " " + quoted(text) + " is " + formatBytes(*size)
-            + ", above the largest message size, 16 MiB (16777216 B)");
+            + ", above the largest message size; give 0 to 16M (16777216 B)");
     return *size;
 }
 

@@ -51,12 +51,12 @@ void addRunOptions(CLI::App& command, RawRunOptions& raw, bool sweep)
     command.add_option("--out", raw.out, "Write the result to this file instead of stdout");
 }
 
-ipcpg::RunSpec baseSpec(const RawRunOptions& raw)
+ipcpg::RunSpec baseSpec(const CLI::App& command, const RawRunOptions& raw)
 {
     using namespace ipcpg::cli;
     ipcpg::RunSpec spec;
     spec.durationS = parseDurationArgument("--duration", raw.duration);
-    if (!raw.messages.empty())
+    if (command.count("--messages") > 0)
         spec.messages = parseCountArgument("--messages", raw.messages, 1, ipcpg::RunSpec::kMaxMessages);
     const auto warmup = ipcpg::parseSeconds(raw.warmup);
     if (!warmup || *warmup > 60.0)
@@ -65,10 +65,13 @@ ipcpg::RunSpec baseSpec(const RawRunOptions& raw)
     spec.workers = static_cast<unsigned>(
         parseCountArgument("--workers", raw.workers, 1, ipcpg::RunSpec::kMaxWorkers));
     spec.options = parseOptionAssignments(raw.options);
-    if (!raw.sync.empty())
+    // Given but empty is a value too, and the registry refuses it naming what is allowed.
+    if (command.count("--sync") > 0)
         spec.options["sync"] = raw.sync;
-    if (!raw.wait.empty())
+    if (command.count("--wait") > 0)
         spec.options["wait"] = raw.wait;
+    if (command.count("--out") > 0 && raw.out.empty())
+        throw ipcpg::UsageError("--out \"\" is not allowed; give a file path, or leave --out out to write to stdout");
     return spec;
 }
 
@@ -131,7 +134,7 @@ int main(int argc, char** argv)
             return listCommand(parseFormat(listFormat, false));
         if (*run) {
             RunArguments arguments;
-            arguments.spec = baseSpec(runRaw);
+            arguments.spec = baseSpec(*run, runRaw);
             arguments.spec.mechanism = parseMechanismList(runRaw.mechanism).front();
             if (runRaw.mechanism == "all" || runRaw.mechanism.find(',') != std::string::npos)
                 throw ipcpg::UsageError("--mechanism \"" + runRaw.mechanism
@@ -145,7 +148,7 @@ int main(int argc, char** argv)
         }
         if (*sweep) {
             SweepArguments arguments;
-            arguments.base = baseSpec(sweepRaw);
+            arguments.base = baseSpec(*sweep, sweepRaw);
             arguments.mechanisms = parseMechanismList(sweepRaw.mechanism);
             arguments.sizes = parseSizeList("--size", sweepRaw.size);
             arguments.modes = parseModeList(sweepRaw.mode);

@@ -248,6 +248,9 @@ int main(int argc, char** argv)
     // status 2 in every executable of the project, so parse errors are caught here first.
     if (!parser.parse(QCoreApplication::arguments()))
         return refuse(parser.errorText() + QStringLiteral(" (see ipc-playground --help)"));
+    if (!parser.positionalArguments().isEmpty())
+        return refuse(QStringLiteral("unexpected argument \"%1\"; every setting is an option (see ipc-playground --help)")
+                          .arg(parser.positionalArguments().constFirst()));
     parser.process(app); // --help, --help-all and --version print and exit here
 
     ipcpg::MainWindow window;
@@ -273,8 +276,13 @@ int main(int argc, char** argv)
     ipcpg::RunSpec spec = window.setupPanel()->spec();
     if (parser.isSet(mechanism)) {
         spec.mechanism = parser.value(mechanism).toStdString();
-        if (!ipcpg::MechanismRegistry::instance().find(spec.mechanism))
-            return refuse(QStringLiteral("--mechanism \"%1\" is unknown; see `ipcpg list`").arg(parser.value(mechanism)));
+        if (!ipcpg::MechanismRegistry::instance().find(spec.mechanism)) {
+            QStringList known;
+            for (const std::string& id : ipcpg::MechanismRegistry::instance().ids())
+                known << QString::fromStdString(id);
+            return refuse(QStringLiteral("--mechanism \"%1\" is unknown; use one of: %2")
+                              .arg(parser.value(mechanism), known.join(QStringLiteral(", "))));
+        }
         spec.options.clear();
     }
     if (parser.isSet(size)) {
@@ -291,8 +299,9 @@ int main(int argc, char** argv)
     }
     if (parser.isSet(duration)) {
         const auto seconds = ipcpg::parseSeconds(parser.value(duration).toStdString());
-        if (!seconds || *seconds <= 0 || *seconds > 3600)
-            return refuse(QStringLiteral("--duration \"%1\" is not allowed; give seconds, more than 0 and at most 3600").arg(parser.value(duration)));
+        // The range of the window's duration field, which the value goes into.
+        if (!seconds || *seconds < 0.1 || *seconds > 3600)
+            return refuse(QStringLiteral("--duration \"%1\" is not allowed; give seconds from 0.1 to 3600").arg(parser.value(duration)));
         spec.durationS = *seconds;
         spec.messages = 0;
     }

@@ -73,6 +73,9 @@ int main(int argc, char** argv)
     if (parentPid > 0 && getppid() != static_cast<pid_t>(parentPid))
         return refuse("the process that started this worker is gone");
     std::signal(SIGPIPE, SIG_IGN);
+    // Growing a shared-memory object past `ulimit -f` must fail with EFBIG, which names the
+    // limit, rather than kill the lead with SIGXFSZ. The forked sides inherit this.
+    std::signal(SIGXFSZ, SIG_IGN);
 
     if (!raceJson.empty()) {
         ipcpg::RaceSpec race;

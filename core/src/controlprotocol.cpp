@@ -1,6 +1,9 @@
 #include "ipcpg/controlprotocol.h"
 
+#include <climits>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <type_traits>
 
 namespace ipcpg {
 
@@ -72,6 +75,14 @@ std::uint64_t count(const nlohmann::json& object, const char* name)
     return member(object, name, nlohmann::json::value_t::number_unsigned).get<std::uint64_t>();
 }
 
+// Pids are positive ints; a larger number would turn into another pid when narrowed.
+int processId(std::uint64_t value)
+{
+    if (value == 0 || value > static_cast<std::uint64_t>(INT_MAX))
+        reject("pid " + std::to_string(value) + " is out of range");
+    return static_cast<int>(value);
+}
+
 SampleMessage parseSample(const nlohmann::json& json)
 {
     SampleMessage s;
@@ -130,15 +141,16 @@ ControlMessage parseControlLine(std::string_view line)
         const std::string type = member(json, "type", nlohmann::json::value_t::string).get<std::string>();
         if (type == "hello") {
             HelloMessage hello;
-            hello.protocol = static_cast<int>(count(json, "protocol"));
-            if (hello.protocol != kControlProtocolVersion)
-                reject("protocol version " + std::to_string(hello.protocol) + " is not "
+            const std::uint64_t protocol = count(json, "protocol");
+            if (protocol != kControlProtocolVersion)
+                reject("protocol version " + std::to_string(protocol) + " is not "
                     + std::to_string(kControlProtocolVersion));
-            hello.pid = static_cast<int>(count(json, "pid"));
+            hello.protocol = kControlProtocolVersion;
+            hello.pid = processId(count(json, "pid"));
             for (const auto& pid : member(json, "worker_pids", nlohmann::json::value_t::array)) {
                 if (!pid.is_number_unsigned())
                     reject("a worker pid is not a number");
-                hello.workerPids.push_back(pid.get<int>());
+                hello.workerPids.push_back(processId(pid.get<std::uint64_t>()));
             }
             hello.clockReadNs = number(json, "clock_read_ns");
             return hello;
@@ -157,6 +169,39 @@ ControlMessage parseControlLine(std::string_view line)
         reject("unknown type \"" + type + "\"");
     } catch (const nlohmann::json::exception& error) {
         reject(error.what());
+    } catch (const std::out_of_range& error) {
+        reject(error.what()); // a number RunResult's reader refused
+    }
+}
+
+void ControlMessageOrder::check(const ControlMessage& message)
+{
+    const char* type = std::visit(
+        [](const auto& m) -> const char* {
+            using T = std::decay_t<decltype(m)>;
+            if constexpr (std::is_same_v<T, HelloMessage>)
+                return "hello";
+            else if constexpr (std::is_same_v<T, SampleMessage>)
+                return "sample";
+            else if constexpr (std::is_same_v<T, ResultMessage>)
+                return "result";
+            else if constexpr (std::is_same_v<T, ErrorMessage>)
+                return "error";
+            else
+                return "race_result";
+        },
+        message);
+    if (m_final)
+        reject(std::string("a \"") + type + "\" message came after the final result");
+    if (std::holds_alternative<HelloMessage>(message)) {
+        if (m_hello)
+            reject("a second \"hello\"");
+        m_hello = true;
+    } else if (std::holds_alternative<SampleMessage>(message)) {
+        if (!m_hello)
+            reject("a \"sample\" came before \"hello\"");
+    } else if (!std::holds_alternative<ErrorMessage>(message)) {
+        m_final = true;
     }
 }
 

@@ -67,8 +67,10 @@ MechanismOptions MechanismRegistry::resolveOptions(const Mechanism& mechanism, c
     const MechanismInfo& info = mechanism.info();
     MechanismOptions resolved;
     for (const auto& [name, value] : options) {
-        const auto spec = std::find_if(
-            info.options.begin(), info.options.end(), [&](const OptionSpec& o) { return o.name == name; });
+        // Captured by an init-capture: clang before 16 cannot capture a structured binding, and
+        // the fuzzers are built with clang.
+        const auto spec = std::find_if(info.options.begin(), info.options.end(),
+            [&wanted = name](const OptionSpec& o) { return o.name == wanted; });
         if (spec == info.options.end()) {
             std::vector<std::string> names;
             for (const auto& o : info.options)

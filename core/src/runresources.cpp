@@ -55,6 +55,43 @@ void ensurePrivateDirectory(const std::string& path)
 
 bool processAlive(pid_t pid) { return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM); }
 
+// Field 22 of /proc/<pid>/stat, the process's start time in clock ticks since boot: with the pid
+// it names one process for good, where a pid alone may be reused. Empty when unknown.
+std::string processStartTime(pid_t pid)
+{
+    std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat;
+    std::getline(file, stat);
+    // The command name (field 2) may hold spaces and parentheses: count from its closing one.
+    const auto close = stat.rfind(')');
+    if (close == std::string::npos)
+        return {};
+    std::istringstream fields(stat.substr(close + 1));
+    std::string field;
+    for (int i = 3; i <= 22 && (fields >> field); ++i) {
+        if (i == 22)
+            return field;
+    }
+    return {};
+}
+
+// The run directory's owner is alive: its pid exists and, when the manifest recorded the owner's
+// start time, it is still the same process (not a later one that reuses the pid).
+bool ownerAlive(pid_t owner, const std::string& directory)
+{
+    if (!processAlive(owner))
+        return false;
+    std::ifstream manifest(directory + "/" + kManifest);
+    std::string kind, value;
+    while (manifest >> kind >> value) {
+        if (kind == "owner-start") {
+            const std::string now = processStartTime(owner);
+            return now.empty() || now == value;
+        }
+    }
+    return true;
+}
+
 // "run-<pid>-<hex>" or "ipcpg-<pid>-<hex>-..." -> pid, or 0.
 pid_t ownerOf(const std::string& name, const std::string& prefix)
 {
@@ -151,6 +188,17 @@ RunResources::RunResources()
     m_directory = root + "/run-" + m_tag.substr(std::strlen(kPrefix));
     if (mkdir(m_directory.c_str(), 0700) != 0)
         throwSystemError("cannot create the run directory " + m_directory, errno);
+    // The manifest is created owner-only like everything else of the run (streams would make it
+    // 0644), then appended to.
+    const int manifest = open((m_directory + "/" + kManifest).c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+    if (manifest < 0) {
+        const int err = errno;
+        rmdir(m_directory.c_str()); // no destructor runs for a constructor that throws
+        throwSystemError("cannot create the run's manifest in " + m_directory, err);
+    }
+    close(manifest);
+    if (const std::string started = processStartTime(m_owner); !started.empty())
+        std::ofstream(m_directory + "/" + kManifest, std::ios::app) << "owner-start " << started << '\n';
 }
 
 RunResources::~RunResources()
@@ -266,7 +314,7 @@ int RunResources::removeStaleObjects() noexcept
         std::vector<std::string> stale;
         while (const dirent* entry = readdir(dir)) {
             const pid_t owner = ownerOf(entry->d_name, "run-");
-            if (owner != 0 && !processAlive(owner))
+            if (owner != 0 && !ownerAlive(owner, root + "/" + entry->d_name))
                 stale.push_back(root + "/" + entry->d_name);
         }
         closedir(dir);

@@ -1,8 +1,13 @@
 #include "ipcpg/runresult.h"
 
+#include <climits>
+#include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <stdexcept>
+#include <type_traits>
 
 namespace ipcpg {
 
@@ -47,9 +52,59 @@ void to_json(nlohmann::json& json, const LatencySummary& summary)
     };
 }
 
+namespace {
+
+// A whole number our encoder wrote. Anything else (a fraction, a negative count, a value beyond
+// T) is refused rather than converted: a float outside T's range converts with undefined
+// behaviour, and a worker's message must never get that far.
+template <typename T> T whole(const nlohmann::json& json, const char* name, T fallback)
+{
+    const auto it = json.find(name);
+    if (it == json.end())
+        return fallback;
+    if (it->is_number_unsigned()) {
+        const auto value = it->get<std::uint64_t>();
+        if (value <= static_cast<std::uint64_t>(std::numeric_limits<T>::max()))
+            return static_cast<T>(value);
+    } else if (it->is_number_integer() && std::is_signed_v<T>) {
+        const auto value = it->get<std::int64_t>();
+        if (value >= static_cast<std::int64_t>(std::numeric_limits<T>::min())
+            && value <= static_cast<std::int64_t>(std::numeric_limits<T>::max()))
+            return static_cast<T>(value);
+    }
+    throw std::out_of_range(std::string("\"") + name + "\" is not a whole number in range");
+}
+
+template <typename T> std::vector<T> wholeList(const nlohmann::json& json, const char* name)
+{
+    std::vector<T> values;
+    const auto it = json.find(name);
+    if (it == json.end())
+        return values;
+    if (!it->is_array())
+        throw std::out_of_range(std::string("\"") + name + "\" is not a list");
+    for (const auto& item : *it) {
+        const nlohmann::json wrapped { { "item", item } };
+        values.push_back(whole<T>(wrapped, "item", T {}));
+    }
+    return values;
+}
+
+// Nanoseconds from a double that may be anything a message held: clamped to what fits.
+std::uint64_t nanoseconds(double value)
+{
+    if (!(value > 0))
+        return 0;
+    if (value >= 18446744073709551615.0)
+        return ~std::uint64_t { 0 };
+    return static_cast<std::uint64_t>(value);
+}
+
+} // namespace
+
 void from_json(const nlohmann::json& json, LatencySummary& summary)
 {
-    summary.count = json.value("count", std::uint64_t { 0 });
+    summary.count = whole<std::uint64_t>(json, "count", 0);
     summary.min = json.value("min", 0.0);
     summary.mean = json.value("mean", 0.0);
     summary.p50 = json.value("p50", 0.0);
@@ -80,19 +135,19 @@ SideReport sideFromJson(const nlohmann::json& json)
 {
     SideReport side;
     side.role = json.value("role", "");
-    side.pair = json.value("pair", 0);
-    side.pid = json.value("pid", 0);
-    side.cpus = json.value("cpus", std::vector<int> {});
+    side.pair = whole<int>(json, "pair", 0);
+    side.pid = whole<int>(json, "pid", 0);
+    side.cpus = wholeList<int>(json, "cpus");
     if (const auto cpu = json.find("cpu"); cpu != json.end() && cpu->is_object()) {
         side.userS = cpu->value("user_s", 0.0);
         side.sysS = cpu->value("sys_s", 0.0);
     }
     if (const auto csw = json.find("context_switches"); csw != json.end() && csw->is_object()) {
-        side.voluntarySwitches = csw->value("voluntary", std::uint64_t { 0 });
-        side.involuntarySwitches = csw->value("involuntary", std::uint64_t { 0 });
+        side.voluntarySwitches = whole<std::uint64_t>(*csw, "voluntary", 0);
+        side.involuntarySwitches = whole<std::uint64_t>(*csw, "involuntary", 0);
     }
-    side.messagesSent = json.value("messages_sent", std::uint64_t { 0 });
-    side.messagesReceived = json.value("messages_received", std::uint64_t { 0 });
+    side.messagesSent = whole<std::uint64_t>(json, "messages_sent", 0);
+    side.messagesReceived = whole<std::uint64_t>(json, "messages_received", 0);
     side.exit = json.value("exit", "");
     return side;
 }
@@ -162,49 +217,49 @@ void from_json(const nlohmann::json& json, RunResult& result)
     RunSpec& spec = result.spec;
     spec.mechanism = json.value("mechanism", "");
     spec.mode = parseMode(json.value("mode", "pingpong")).value_or(Mode::PingPong);
-    spec.messageSize = json.value("message_size", std::uint64_t { 0 });
+    spec.messageSize = whole<std::uint64_t>(json, "message_size", 0);
     if (const auto options = json.find("options"); options != json.end() && options->is_object()) {
         for (const auto& [name, value] : options->items()) {
             if (value.is_string())
                 spec.options[name] = value.get<std::string>();
         }
     }
-    spec.workers = json.value("workers", 1U);
+    spec.workers = whole<unsigned>(json, "workers", 1U);
     spec.durationS = json.value("requested_duration_s", json.value("duration_s", 0.0));
-    spec.messages = json.value("requested_messages", std::uint64_t { 0 });
+    spec.messages = whole<std::uint64_t>(json, "requested_messages", 0);
     result.durationS = json.value("duration_s", 0.0);
-    result.messages = json.value("messages", std::uint64_t { 0 });
-    result.bytes = json.value("bytes", std::uint64_t { 0 });
+    result.messages = whole<std::uint64_t>(json, "messages", 0);
+    result.bytes = whole<std::uint64_t>(json, "bytes", 0);
     result.msgsPerS = json.value("msgs_per_s", 0.0);
     result.bytesPerS = json.value("bytes_per_s", 0.0);
     result.latencyKind = json.value("latency_kind", "");
     if (const auto latency = json.find("latency_ns"); latency != json.end() && latency->is_object())
         result.latencyNs = latency->get<LatencySummary>();
-    result.integrityErrors = json.value("integrity_errors", std::uint64_t { 0 });
+    result.integrityErrors = whole<std::uint64_t>(json, "integrity_errors", 0);
     if (const auto integrity = json.find("integrity"); integrity != json.end() && integrity->is_object()) {
-        result.integrity.badSize = integrity->value("bad_size", std::uint64_t { 0 });
-        result.integrity.badChecksum = integrity->value("bad_checksum", std::uint64_t { 0 });
-        result.integrity.gaps = integrity->value("gaps", std::uint64_t { 0 });
-        result.integrity.missing = integrity->value("missing", std::uint64_t { 0 });
-        result.integrity.duplicates = integrity->value("duplicates", std::uint64_t { 0 });
-        result.integrity.reordered = integrity->value("reordered", std::uint64_t { 0 });
+        result.integrity.badSize = whole<std::uint64_t>(*integrity, "bad_size", 0);
+        result.integrity.badChecksum = whole<std::uint64_t>(*integrity, "bad_checksum", 0);
+        result.integrity.gaps = whole<std::uint64_t>(*integrity, "gaps", 0);
+        result.integrity.missing = whole<std::uint64_t>(*integrity, "missing", 0);
+        result.integrity.duplicates = whole<std::uint64_t>(*integrity, "duplicates", 0);
+        result.integrity.reordered = whole<std::uint64_t>(*integrity, "reordered", 0);
     }
-    result.lost = json.value("lost", std::uint64_t { 0 });
-    result.syncErrors = json.value("sync_errors", std::uint64_t { 0 });
+    result.lost = whole<std::uint64_t>(json, "lost", 0);
+    result.syncErrors = whole<std::uint64_t>(json, "sync_errors", 0);
     if (const auto cpu = json.find("cpu"); cpu != json.end() && cpu->is_object()) {
         result.cpuUserS = cpu->value("user_s", 0.0);
         result.cpuSysS = cpu->value("sys_s", 0.0);
     }
     if (const auto csw = json.find("context_switches"); csw != json.end() && csw->is_object()) {
-        result.voluntarySwitches = csw->value("voluntary", std::uint64_t { 0 });
-        result.involuntarySwitches = csw->value("involuntary", std::uint64_t { 0 });
+        result.voluntarySwitches = whole<std::uint64_t>(*csw, "voluntary", 0);
+        result.involuntarySwitches = whole<std::uint64_t>(*csw, "involuntary", 0);
     }
     if (const auto placement = json.find("placement"); placement != json.end() && placement->is_object()) {
         spec.placement = parsePlacement(placement->value("requested", "unpinned")).value_or(Placement::Unpinned);
-        result.cpus = placement->value("cpus", std::vector<int> {});
+        result.cpus = wholeList<int>(*placement, "cpus");
     }
     if (const auto warmup = json.find("warmup"); warmup != json.end() && warmup->is_object()) {
-        result.warmupMessages = warmup->value("messages", std::uint64_t { 0 });
+        result.warmupMessages = whole<std::uint64_t>(*warmup, "messages", 0);
         result.warmupS = warmup->value("seconds", 0.0);
     }
     spec.warmupS = result.warmupS;
@@ -221,15 +276,15 @@ void from_json(const nlohmann::json& json, RunResult& result)
     if (const auto buckets = json.find("histogram"); buckets != json.end() && buckets->is_array()) {
         std::vector<LatencyHistogram::Bucket> compact;
         for (const auto& bucket : *buckets) {
+            // An index beyond the layout is dropped by addBuckets; one beyond 32 bits here.
             if (bucket.is_array() && bucket.size() == 4 && bucket[2].is_number_unsigned()
-                && bucket[3].is_number_unsigned())
+                && bucket[3].is_number_unsigned() && bucket[3].get<std::uint64_t>() <= UINT32_MAX)
                 compact.emplace_back(bucket[3].get<std::uint32_t>(), bucket[2].get<std::uint64_t>());
         }
         result.histogram.addBuckets(compact);
         if (result.histogram.count() > 0 && result.latencyNs.count > 0) {
-            result.histogram.setExtremes(static_cast<std::uint64_t>(result.latencyNs.min),
-                static_cast<std::uint64_t>(result.latencyNs.max),
-                static_cast<std::uint64_t>(result.latencyNs.mean * static_cast<double>(result.histogram.count())));
+            result.histogram.setExtremes(nanoseconds(result.latencyNs.min), nanoseconds(result.latencyNs.max),
+                nanoseconds(result.latencyNs.mean * static_cast<double>(result.histogram.count())));
         }
     }
 }

@@ -7,6 +7,7 @@
 #include "ipcpg/mechanismregistry.h"
 #include "ipcpg/raceregistry.h"
 #include "ipcpg/runresources.h"
+#include "ipcpg/sampleaccumulator.h"
 #include "ipcpg/workerprocess.h"
 
 namespace ipcpg {
@@ -126,8 +127,16 @@ RunOutcome superviseRun(const RunSpec& requested, const SupervisorOptions& optio
         outcome.exitCode = 2;
         return outcome;
     }
+    // What was measured, in case the lead dies before it reports: its samples still say.
+    SampleAccumulator samples;
+    SupervisorOptions watched = options;
+    watched.onSample = [&](const SampleMessage& sample) {
+        samples.add(sample);
+        if (options.onSample)
+            options.onSample(sample);
+    };
     const WorkerEnd end = superviseWorker(
-        { "--run", nlohmann::json(spec).dump() }, options,
+        { "--run", nlohmann::json(spec).dump() }, watched,
         [&](ControlMessage& message) {
             if (auto* result = std::get_if<ResultMessage>(&message))
                 outcome.result = std::move(result->result);
@@ -135,8 +144,15 @@ RunOutcome superviseRun(const RunSpec& requested, const SupervisorOptions& optio
         [&] { return outcome.result.has_value(); });
     outcome.exitCode = end.exitCode;
     outcome.error = end.error;
-    if (end.abnormal && outcome.result)
-        outcome.result->partial = true;
+    if (end.abnormal) {
+        // Killed or crashed: whatever it reported, or the sum of its samples, is partial.
+        if (!outcome.result)
+            outcome.result = samples.partialResult(spec, outcome.error);
+        if (outcome.result && !outcome.result->partial) {
+            outcome.result->partial = true;
+            outcome.result->error = outcome.error;
+        }
+    }
     return outcome;
 }
 

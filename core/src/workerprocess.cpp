@@ -127,9 +127,10 @@ WorkerProcess::~WorkerProcess()
 {
     if (m_pid > 0 && !m_status) {
         ::kill(m_pid, SIGKILL);
-        int status = 0;
-        while (waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
-        }
+        // SIGKILL ends even a stopped process at once; a process stuck in the kernel (a hung
+        // file system) may take longer, and the caller must not wait for that without bound:
+        // if it is still there after this, init reaps it once it goes.
+        wait(std::chrono::seconds(2));
     }
     if (m_stdout >= 0)
         close(m_stdout);
@@ -142,7 +143,9 @@ std::optional<ControlMessage> WorkerProcess::next(std::chrono::milliseconds time
         if (auto line = m_lines.nextLine()) {
             if (line->empty())
                 continue;
-            return parseControlLine(*line);
+            ControlMessage message = parseControlLine(*line);
+            m_order.check(message);
+            return message;
         }
         if (m_lines.overflowed())
             throw ProtocolError("malformed control message: a line was longer than the limit");

@@ -5,6 +5,7 @@
 #include <QProcess>
 #include <QTest>
 
+#include "ipcpg/controlprotocol.h"
 #include "testenvironment.h"
 
 class TestCli : public QObject {
@@ -12,11 +13,11 @@ class TestCli : public QObject {
 
     ipcpg::test::PrivateRuntimeDir m_runtime;
 
-    using Output = ipcpg::test::CliOutput;
+    using Output = ipcpg::test::ProgramOutput;
 
     static Output ipcpg(const QStringList& arguments, int timeoutMs = 60000)
     {
-        return ipcpg::test::runCli(arguments, timeoutMs);
+        return ipcpg::test::runProgram(ipcpg::test::cliPath(), arguments, timeoutMs);
     }
 
 private slots:
@@ -104,42 +105,164 @@ private slots:
     void badArgumentsExitTwoNamingTheValue_data()
     {
         QTest::addColumn<QStringList>("arguments");
-        QTest::addColumn<QString>("mentions");
+        QTest::addColumn<QStringList>("mentions"); // the bad value, and what is allowed
         const QStringList run { "run", "--mechanism", "pipe", "--duration", "0.2" };
-        QTest::newRow("size 1T") << (run + QStringList { "--size", "1T" }) << "1T";
-        QTest::newRow("size negative") << (run + QStringList { "--size", "-1" }) << "-1";
-        QTest::newRow("size words") << (run + QStringList { "--size", "lots" }) << "lots";
-        QTest::newRow("size empty") << (run + QStringList { "--size", "" }) << "--size";
-        QTest::newRow("size zero") << (run + QStringList { "--size", "0" }) << "0 B";
-        QTest::newRow("duration negative") << QStringList { "run", "-m", "pipe", "--duration", "-1" } << "-1";
-        QTest::newRow("duration zero") << QStringList { "run", "-m", "pipe", "--duration", "0" } << "0";
-        QTest::newRow("duration words") << QStringList { "run", "-m", "pipe", "--duration", "soon" } << "soon";
-        QTest::newRow("workers absurd") << (run + QStringList { "--workers", "100000" }) << "100000";
-        QTest::newRow("workers zero") << (run + QStringList { "--workers", "0" }) << "1 to 16";
-        QTest::newRow("messages words") << (run + QStringList { "--messages", "many" }) << "many";
-        QTest::newRow("unknown mechanism") << QStringList { "run", "-m", "pigeon" } << "pigeon";
-        QTest::newRow("mode") << (run + QStringList { "--mode", "sideways" }) << "sideways";
-        QTest::newRow("placement") << (run + QStringList { "--placement", "moon" }) << "moon";
-        QTest::newRow("format") << (run + QStringList { "--format", "xml" }) << "xml";
-        QTest::newRow("option syntax") << (run + QStringList { "--option", "novalue" }) << "novalue";
-        QTest::newRow("option unknown") << (run + QStringList { "--option", "colour=blue" }) << "colour";
-        QTest::newRow("sync on pipe") << (run + QStringList { "--sync", "spin" }) << "sync";
-        QTest::newRow("unknown flag") << (run + QStringList { "--turbo" }) << "turbo";
-        QTest::newRow("no subcommand") << QStringList {} << "subcommand";
-        QTest::newRow("mechanism missing") << QStringList { "run" } << "mechanism";
-        QTest::newRow("sweep sizes") << QStringList { "sweep", "-m", "pipe", "--size", "64,huge" } << "huge";
+        const QStringList sweep { "sweep", "--mechanism", "pipe", "--duration", "0.1" };
+        const auto row = [](const char* name, const QStringList& arguments, const QStringList& mentions) {
+            QTest::newRow(name) << arguments << mentions;
+        };
+        // Every option with a range: out of range, negative, not a number, empty, absurd.
+        row("size 1T", run + QStringList { "--size", "1T" }, { "\"1T\"", "0 to 16M" });
+        row("size above 16M", run + QStringList { "--size", "16777217" }, { "16777217", "0 to 16M" });
+        row("size negative", run + QStringList { "--size", "-1" }, { "\"-1\"", "from 0 to 16M" });
+        row("size words", run + QStringList { "--size", "lots" }, { "\"lots\"", "from 0 to 16M" });
+        row("size empty", run + QStringList { "--size", "" }, { "\"\"", "from 0 to 16M" });
+        row("size fraction", run + QStringList { "--size", "1.5K" }, { "\"1.5K\"", "from 0 to 16M" });
+        row("size beyond 64 bits", run + QStringList { "--size", "99999999999999999999" },
+            { "99999999999999999999", "0 to 16M" });
+        row("size hex", run + QStringList { "--size", "0x40" }, { "\"0x40\"", "from 0 to 16M" });
+        row("size zero", run + QStringList { "--size", "0" }, { "0 B", "pipe" });
+        row("size above the mechanism", { "run", "-m", "udp", "--size", "1M" }, { "1 MiB", "udp" });
+        row("duration negative", { "run", "-m", "pipe", "--duration", "-1" }, { "\"-1\"", "at most 86400" });
+        row("duration zero", { "run", "-m", "pipe", "--duration", "0" }, { "\"0\"", "more than 0" });
+        row("duration words", { "run", "-m", "pipe", "--duration", "soon" }, { "\"soon\"", "at most 86400" });
+        row("duration empty", { "run", "-m", "pipe", "--duration", "" }, { "\"\"", "at most 86400" });
+        row("duration absurd", { "run", "-m", "pipe", "--duration", "1e400" }, { "\"1e400\"", "at most 86400" });
+        row("duration a year", { "run", "-m", "pipe", "--duration", "31536000" }, { "31536000", "at most 86400" });
+        row("duration nan", { "run", "-m", "pipe", "--duration", "nan" }, { "\"nan\"", "at most 86400" });
+        row("workers absurd", run + QStringList { "--workers", "100000" }, { "\"100000\"", "from 1 to 16" });
+        row("workers zero", run + QStringList { "--workers", "0" }, { "\"0\"", "from 1 to 16" });
+        row("workers negative", run + QStringList { "--workers", "-2" }, { "\"-2\"", "from 1 to 16" });
+        row("workers words", run + QStringList { "--workers", "many" }, { "\"many\"", "from 1 to 16" });
+        row("workers empty", run + QStringList { "--workers", "" }, { "\"\"", "from 1 to 16" });
+        row("workers fraction", run + QStringList { "--workers", "1.5" }, { "\"1.5\"", "from 1 to 16" });
+        row("messages zero", run + QStringList { "--messages", "0" }, { "\"0\"", "from 1 to 1099511627776" });
+        row("messages negative", run + QStringList { "--messages", "-5" }, { "\"-5\"", "from 1 to 1099511627776" });
+        row("messages words", run + QStringList { "--messages", "many" }, { "\"many\"", "from 1 to 1099511627776" });
+        row("messages empty", run + QStringList { "--messages", "" }, { "\"\"", "from 1 to 1099511627776" });
+        row("messages absurd", run + QStringList { "--messages", "99999999999999999999" },
+            { "99999999999999999999", "1099511627776" });
+        row("warmup negative", run + QStringList { "--warmup", "-1" }, { "\"-1\"", "from 0 to 60" });
+        row("warmup absurd", run + QStringList { "--warmup", "3600" }, { "\"3600\"", "from 0 to 60" });
+        row("warmup words", run + QStringList { "--warmup", "abc" }, { "\"abc\"", "from 0 to 60" });
+        row("warmup empty", run + QStringList { "--warmup", "" }, { "\"\"", "from 0 to 60" });
+        row("placement", run + QStringList { "--placement", "moon" },
+            { "\"moon\"", "same-core, cross-core or unpinned" });
+        row("placement empty", run + QStringList { "--placement", "" },
+            { "\"\"", "same-core, cross-core or unpinned" });
+        row("mode", run + QStringList { "--mode", "sideways" }, { "\"sideways\"", "pingpong or stream" });
+        row("mode empty", run + QStringList { "--mode", "" }, { "\"\"", "pingpong or stream" });
+        row("format", run + QStringList { "--format", "xml" }, { "\"xml\"", "table, json or csv" });
+        row("format empty", run + QStringList { "--format", "" }, { "\"\"", "table, json or csv" });
+        row("list format", { "list", "--format", "csv" }, { "\"csv\"", "table or json" });
+        row("option syntax", run + QStringList { "--option", "novalue" }, { "\"novalue\"", "name=value" });
+        row("option empty name", run + QStringList { "--option", "=x" }, { "\"=x\"", "name=value" });
+        row("option empty value", run + QStringList { "--option", "x=" }, { "\"x=\"", "name=value" });
+        row("option unknown", run + QStringList { "--option", "colour=blue" }, { "\"colour\"", "no options" });
+        row("sync on pipe", run + QStringList { "--sync", "spin" }, { "\"sync\"", "no options" });
+        row("sync empty", run + QStringList { "--sync", "" }, { "\"sync\"", "no options" });
+        row("wait empty", run + QStringList { "--wait", "" }, { "\"wait\"", "no options" });
+        row("out empty", run + QStringList { "--out", "" }, { "--out \"\"", "file path" });
+        row("unknown mechanism", { "run", "-m", "pigeon" }, { "\"pigeon\"", "pipe" });
+        row("empty mechanism", { "run", "-m", "" }, { "\"\"", "pipe" });
+        row("two mechanisms for run", { "run", "-m", "pipe,pipe" }, { "\"pipe,pipe\"", "one id" });
+        row("unknown flag", run + QStringList { "--turbo" }, { "turbo" });
+        row("no subcommand", {}, { "subcommand" });
+        row("mechanism missing", { "run" }, { "mechanism" });
+        row("sweep sizes", sweep + QStringList { "--size", "64,huge" }, { "\"huge\"", "from 0 to 16M" });
+        row("sweep size list absurd",
+            sweep + QStringList { "--size", QStringLiteral("1,").repeated(70) + QStringLiteral("1") },
+            { "71 sizes", "at most 64" });
+        row("sweep modes", sweep + QStringList { "--mode", "pingpong,sideways" },
+            { "\"sideways\"", "pingpong or stream" });
+        row("sweep placements", sweep + QStringList { "--placement", "same-core,moon" }, { "\"moon\"", "same-core" });
+        row("sweep workers", sweep + QStringList { "--workers", "17" }, { "\"17\"", "from 1 to 16" });
+        row("sweep unknown mechanism", { "sweep", "-m", "pipe,pigeon" }, { "\"pigeon\"", "all or one of" });
     }
 
     void badArgumentsExitTwoNamingTheValue()
     {
         QFETCH(QStringList, arguments);
-        QFETCH(QString, mentions);
+        QFETCH(QStringList, mentions);
         const Output output = ipcpg(arguments);
         QCOMPARE(output.exitCode, 2);
         QVERIFY(output.out.isEmpty());
         const QString error = QString::fromLocal8Bit(output.err).trimmed();
         QVERIFY2(!error.contains(QLatin1Char('\n')), qPrintable(error));
-        QVERIFY2(error.contains(mentions), qPrintable(error));
+        for (const QString& mention : mentions)
+            QVERIFY2(error.contains(mention), qPrintable(error));
+    }
+
+    void workerRefusesAMalformedSpec_data()
+    {
+        QTest::addColumn<QString>("json");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("empty") << ""
+                               << "nothing to do";
+        QTest::newRow("not JSON") << "{"
+                                  << "not valid JSON";
+        QTest::newRow("garbage") << "\x01\x02 nonsense"
+                                 << "not valid JSON";
+        QTest::newRow("array") << "[]"
+                               << "JSON object";
+        QTest::newRow("null") << "null"
+                              << "JSON object";
+        QTest::newRow("string") << "\"pipe\""
+                                << "JSON object";
+        QTest::newRow("mechanism a number") << "{\"mechanism\":5}"
+                                            << "\"mechanism\"";
+        QTest::newRow("size negative") << "{\"mechanism\":\"pipe\",\"message_size\":-1}"
+                                       << "message_size";
+        QTest::newRow("size a string") << "{\"mechanism\":\"pipe\",\"message_size\":\"64\"}"
+                                       << "message_size";
+        QTest::newRow("size beyond 64 bits") << "{\"mechanism\":\"pipe\",\"message_size\":1e30}"
+                                             << "message_size";
+        QTest::newRow("size 1T") << "{\"mechanism\":\"pipe\",\"message_size\":1099511627776}"
+                                 << "16 MiB";
+        QTest::newRow("duration absurd") << "{\"mechanism\":\"pipe\",\"duration_s\":1e400}"
+                                         << "number overflow";
+        QTest::newRow("duration a year") << "{\"mechanism\":\"pipe\",\"duration_s\":31536000}"
+                                         << "86400";
+        QTest::newRow("duration negative") << "{\"mechanism\":\"pipe\",\"duration_s\":-1}"
+                                           << "86400";
+        QTest::newRow("duration a string") << "{\"mechanism\":\"pipe\",\"duration_s\":\"1\"}"
+                                           << "duration_s";
+        QTest::newRow("workers absurd") << "{\"mechanism\":\"pipe\",\"workers\":100000}"
+                                        << "1 to 16";
+        QTest::newRow("workers negative") << "{\"mechanism\":\"pipe\",\"workers\":-1}"
+                                          << "1 to 16";
+        QTest::newRow("warmup absurd") << "{\"mechanism\":\"pipe\",\"warmup_s\":1e9}"
+                                       << "0 to 60";
+        QTest::newRow("mode") << "{\"mechanism\":\"pipe\",\"mode\":\"sideways\"}"
+                              << "pingpong, stream";
+        QTest::newRow("placement") << "{\"mechanism\":\"pipe\",\"placement\":7}"
+                                   << "placement";
+        QTest::newRow("unknown mechanism") << "{\"mechanism\":\"pigeon\"}"
+                                           << "pigeon";
+        QTest::newRow("options not an object") << "{\"mechanism\":\"pipe\",\"options\":[1]}"
+                                               << "options";
+        QTest::newRow("option not a string") << "{\"mechanism\":\"pipe\",\"options\":{\"x\":1}}"
+                                             << "options.x";
+        QTest::newRow("unknown option") << "{\"mechanism\":\"pipe\",\"options\":{\"x\":\"y\"}}"
+                                        << "\"x\"";
+        QTest::newRow("deeply nested") << QStringLiteral("[").repeated(60000) + QStringLiteral("]").repeated(60000)
+                                       << "JSON object";
+    }
+
+    // The worker answers a spec it cannot use with one error message on its control channel and
+    // exit status 2, whatever the bytes were.
+    void workerRefusesAMalformedSpec()
+    {
+        QFETCH(QString, json);
+        QFETCH(QString, mentions);
+        const Output output = ipcpg::test::runProgram(ipcpg::test::workerPath(), { "--run", json }, 20000);
+        QCOMPARE(output.exitCode, 2);
+        const QList<QByteArray> lines = output.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 1);
+        const auto message = ipcpg::parseControlLine(lines.front().toStdString());
+        const auto* error = std::get_if<ipcpg::ErrorMessage>(&message);
+        QVERIFY(error);
+        QVERIFY2(QString::fromStdString(error->message).contains(mentions), error->message.c_str());
     }
 
     void versionIsPrinted()

@@ -31,21 +31,6 @@ std::uint64_t procNumber(const char* path)
     return value;
 }
 
-// Every System V message queue id this user can see, the way `ipcs -q` lists them.
-std::set<int> sysvQueueIds()
-{
-    std::set<int> ids;
-    msginfo info {};
-    const int highest = msgctl(0, MSG_INFO, reinterpret_cast<msqid_ds*>(&info));
-    for (int index = 0; index <= highest; ++index) {
-        msqid_ds queue {};
-        const int id = msgctl(index, MSG_STAT, &queue);
-        if (id >= 0)
-            ids.insert(id);
-    }
-    return ids;
-}
-
 // "mqueue:/ipcpg-4711-9f3c2a1b-p0-ab" -> "ipcpg-4711-9f3c2a1b-": every object of that run starts so.
 QString runTag(const std::string& object)
 {
@@ -297,7 +282,7 @@ private slots:
         QCOMPARE(made.size(), queues * 2); // per pair
         QCOMPARE(test::leftoverObjects(result), QStringList {});
 
-        const std::set<int> live = sysvQueueIds();
+        const std::set<int> live = test::sysvMessageQueueIds();
         const bool mqueueMounted = QFileInfo(QStringLiteral("/dev/mqueue")).isDir();
         for (const QString& object : made) {
             const std::string text = object.toStdString();

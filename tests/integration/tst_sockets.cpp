@@ -1,10 +1,16 @@
 // The socket and FIFO mechanisms beyond "every message arrives" (tst_mechanisms): where their
 // files live and with which modes, which addresses their network sockets use, how udp accounts
-// for what it loses, and how a datagram of the wrong size is received.
+// for what it loses, and how a datagram of the wrong size is received. And, for every mechanism
+// of the registry, security by default: owner-only modes of everything a run creates, loopback
+// only, names no two runs share.
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
 #include <QTest>
 #include <algorithm>
 #include <chrono>
@@ -14,6 +20,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <sys/ipc.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <thread>
@@ -261,6 +268,161 @@ private slots:
         QCOMPARE(perSide[1].front().local, perSide[0].front().remote);
         QVERIFY(leadInodes.empty());
         QVERIFY(ipv6.empty());
+    }
+
+    void everythingARunCreatesIsOwnerOnly_data()
+    {
+        QTest::addColumn<QString>("mechanism");
+        QTest::addColumn<Mode>("mode");
+        for (const Mechanism* mechanism : MechanismRegistry::instance().all()) {
+            for (Mode mode : mechanism->info().modes)
+                QTest::addRow("%s %s", mechanism->info().id.c_str(), toString(mode).data())
+                    << QString::fromStdString(mechanism->info().id) << mode;
+        }
+    }
+
+    // Security by default, for every mechanism the registry has, looked at while the run is live:
+    // the private directory under XDG_RUNTIME_DIR is 0700 and what is in it 0600; every shared-
+    // memory object, message queue and System V object is the user's with mode 0600, and named
+    // with the lead's pid and the run's random part; every network socket of every worker process
+    // is on 127.0.0.1, none on IPv6.
+    void everythingARunCreatesIsOwnerOnly()
+    {
+        QFETCH(QString, mechanism);
+        QFETCH(Mode, mode);
+        const bool queuesListed = test::mqueueListed();
+        RunSpec spec = specFor(mechanism, mode, {}, 0.3);
+        spec.messageSize = test::sizeFor(*MechanismRegistry::instance().find(spec.mechanism));
+        DirectorySeen seen;
+        QStringList problems;
+        const uid_t me = geteuid();
+        const RunOutcome outcome = test::runWorkerAndAct(spec, 2, [&](const HelloMessage& hello) {
+            seen = inspectRunDirectory(m_runtime.path(), hello.pid);
+            const QString runDirectory = QFileInfo(seen.path).fileName(); // run-<pid>-<random>
+            const QString tag = QStringLiteral("ipcpg-") + runDirectory.mid(4) + QLatin1Char('-');
+            const test::RunObjects objects = test::objectsOfLiveRun(m_runtime.path(), hello.pid);
+            for (const QString& path : objects.posix) {
+                if (path.startsWith(QStringLiteral("/dev/mqueue/")) && !queuesListed)
+                    continue;
+                struct stat info { };
+                if (stat(QFile::encodeName(path).constData(), &info) != 0 || (info.st_mode & 07777) != 0600
+                    || info.st_uid != me)
+                    problems << QStringLiteral("%1 is not 0600 and ours").arg(path);
+                if (!QFileInfo(path).fileName().startsWith(tag))
+                    problems << QStringLiteral("%1 is not named %2*").arg(path, tag);
+            }
+            const auto isPrivate = [me](const std::optional<ipc_perm>& perm) {
+                return perm && (perm->mode & 0777) == 0600 && perm->uid == me && perm->__key == IPC_PRIVATE;
+            };
+            for (int id : objects.sysvMessageQueues) {
+                if (!isPrivate(test::sysvMessageQueuePermissions(id)))
+                    problems << QStringLiteral("sysv-msg %1 is not private, 0600 and ours").arg(id);
+            }
+            for (int id : objects.sysvSemaphores) {
+                if (!isPrivate(test::sysvSemaphorePermissions(id)))
+                    problems << QStringLiteral("sysv-sem %1 is not private, 0600 and ours").arg(id);
+            }
+            QList<int> pids { hello.pid };
+            for (int pid : hello.workerPids)
+                pids << pid;
+            for (const QString& table : { QStringLiteral("tcp"), QStringLiteral("udp") }) {
+                const std::vector<InetSocket> v4 = inetSockets(table);
+                const std::vector<InetSocket> v6 = inetSockets(table + QLatin1Char('6'));
+                for (int pid : pids) {
+                    const std::set<unsigned long> inodes = socketInodesOf(pid);
+                    for (const InetSocket& row : v4) {
+                        const bool remoteOk = row.remote.startsWith(QStringLiteral("0100007F:"))
+                            || row.remote == QStringLiteral("00000000:0000");
+                        if (inodes.count(row.inode)
+                            && (!row.local.startsWith(QStringLiteral("0100007F:")) || !remoteOk))
+                            problems << QStringLiteral("pid %1 has %2 socket %3 -> %4")
+                                            .arg(pid)
+                                            .arg(table, row.local, row.remote);
+                    }
+                    for (const InetSocket& row : v6) {
+                        if (inodes.count(row.inode))
+                            problems
+                                << QStringLiteral("pid %1 has an IPv6 %2 socket %3").arg(pid).arg(table, row.local);
+                    }
+                }
+            }
+        });
+        QVERIFY2(outcome.exitCode == 0, outcome.error.c_str());
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QStringLiteral("; "))));
+
+        QVERIFY2(!seen.path.isEmpty(), "no private run directory while the run was live");
+        QVERIFY(seen.path.startsWith(m_runtime.path() + QStringLiteral("/ipcpg/run-")));
+        QCOMPARE(seen.permissions, mode_t { 0700 });
+        QCOMPARE(seen.owner, geteuid());
+        struct stat root { };
+        QCOMPARE(lstat(QFile::encodeName(m_runtime.path() + QStringLiteral("/ipcpg")).constData(), &root), 0);
+        QCOMPARE(root.st_mode & 07777, mode_t { 0700 });
+        for (const auto& [name, file] : seen.files) {
+            QVERIFY2(file.permissions == 0600, qPrintable(name));
+            QCOMPARE(file.owner, geteuid());
+        }
+        QCOMPARE(test::leftoverObjects(*outcome.result), QStringList {});
+    }
+
+    void concurrentRunsNeverShareNames_data()
+    {
+        QTest::addColumn<QString>("mechanism");
+        for (const Mechanism* mechanism : MechanismRegistry::instance().all())
+            QTest::newRow(mechanism->info().id.c_str()) << QString::fromStdString(mechanism->info().id);
+    }
+
+    // Two runs at once, from two processes: their objects never share a name, and each name holds
+    // its lead's pid and a random part of its own.
+    void concurrentRunsNeverShareNames()
+    {
+        QFETCH(QString, mechanism);
+        const QString size
+            = QString::number(test::sizeFor(*MechanismRegistry::instance().find(mechanism.toStdString())));
+        const QStringList arguments { "run", "-m", mechanism, "-s", size, "--messages", "300", "--warmup", "0", "-f",
+            "json" };
+        QProcess first, second;
+        first.start(test::cliPath(), arguments);
+        second.start(test::cliPath(), arguments);
+        QVERIFY(first.waitForFinished(30000) && second.waitForFinished(30000));
+        QStringList names[2];
+        QString tags[2];
+        int index = 0;
+        for (QProcess* run : { &first, &second }) {
+            QVERIFY2(run->exitCode() == 0, run->readAllStandardError().constData());
+            const QJsonObject result = QJsonDocument::fromJson(run->readAllStandardOutput()).object();
+            for (const QJsonValue& object : result[QStringLiteral("objects")].toArray())
+                names[index] << object.toString();
+            // "dir:<root>/run-<pid>-<random>": the tag every other name of the run carries.
+            const QString directory = names[index].filter(QStringLiteral("dir:")).value(0);
+            const QStringList parts = QFileInfo(directory).fileName().split(QLatin1Char('-'));
+            QCOMPARE(parts.size(), 3);
+            QCOMPARE(parts[2].size(), 8); // 32 random bits, in hex
+            tags[index] = parts[1] + QLatin1Char('-') + parts[2];
+            for (const QString& object : names[index]) {
+                const QString kind = object.section(QLatin1Char(':'), 0, 0);
+                if (kind == QStringLiteral("shm") || kind == QStringLiteral("mqueue"))
+                    QVERIFY2(object.contains(QStringLiteral(":/ipcpg-") + tags[index] + QLatin1Char('-')),
+                        qPrintable(object));
+                else if (kind == QStringLiteral("file") || kind == QStringLiteral("dir"))
+                    QVERIFY2(object.contains(QStringLiteral("/run-") + tags[index]), qPrintable(object));
+            }
+            ++index;
+        }
+        QVERIFY(tags[0] != tags[1]);
+        QVERIFY(tags[0].section(QLatin1Char('-'), 1) != tags[1].section(QLatin1Char('-'), 1));
+        for (const QString& name : names[0])
+            QVERIFY2(!names[1].contains(name), qPrintable(name));
+    }
+
+    // Within one process (the pid alone cannot tell them apart), the random part does.
+    void namesOfTheSameProcessDiffer()
+    {
+        RunResources a;
+        RunResources b;
+        QVERIFY(a.objectName("ring") != b.objectName("ring"));
+        QVERIFY(a.directory() != b.directory());
+        QVERIFY(a.filePath("fifo") != b.filePath("fifo"));
+        QVERIFY(QString::fromStdString(a.objectName("ring")).startsWith(QStringLiteral("/ipcpg-%1-").arg(getpid())));
     }
 
     // A receiver swamped by 64 KiB datagrams loses some; whatever it loses is reported, and what

@@ -1,5 +1,6 @@
 // What happens when things go wrong around a run: a side killed or stopped, a stop request.
 #include <QElapsedTimer>
+#include <QTemporaryDir>
 #include <QTest>
 #include <csignal>
 #include <thread>
@@ -77,6 +78,32 @@ private slots:
         QCOMPARE(outcome.result->integrityErrors, std::uint64_t { 0 });
     }
 
+    void misbehavingWorkerFailsTheRunCleanly_data() { test::addMisbehavingWorkerRows(); }
+
+    // The CLI's supervisor against a stand-in worker that breaks the protocol: a failed run with
+    // a message, within the silence limit and a little, and no process left behind.
+    void misbehavingWorkerFailsTheRunCleanly()
+    {
+        QFETCH(int, index);
+        const test::FakeWorker fake = test::misbehavingWorkers().at(index);
+        QTemporaryDir scratch;
+        QVERIFY(scratch.isValid());
+        SupervisorOptions options;
+        options.workerPath = test::installFakeWorker(scratch.path(), fake).toStdString();
+        options.silenceLimit = std::chrono::milliseconds(1000);
+        RunSpec spec;
+        spec.mechanism = "pipe";
+        QElapsedTimer timer;
+        timer.start();
+        const RunOutcome outcome = superviseRun(spec, options);
+        QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
+        QCOMPARE(outcome.exitCode, 1);
+        QVERIFY2(QString::fromStdString(outcome.error).contains(fake.expected), outcome.error.c_str());
+        const int pid = test::fakeWorkerPid(QString::fromStdString(options.workerPath));
+        QVERIFY(pid > 0);
+        QVERIFY2(test::waitUntilGone({ pid }, 1000), "the fake worker was left running");
+    }
+
     void samplesArriveAboutEveryHundredMilliseconds()
     {
         RunSpec spec;
@@ -97,10 +124,13 @@ private slots:
                 histogramTotal += bucket.second;
         }
         // Every measured message shows up in the samples, and in their histograms. The counter and
-        // the histogram are read a few nanoseconds apart while the side runs on, hence the slack.
+        // the histogram are read one after the other while the side runs on: a few messages apart
+        // normally, more when the lead is preempted in between (a loaded machine, a sanitizer
+        // build), hence a slack of a few messages or 0.1%.
         QVERIFY(total <= outcome.result->messages);
         QVERIFY(total >= outcome.result->messages * 8 / 10);
-        QVERIFY2(histogramTotal + 4 >= total && histogramTotal <= total + 4,
+        const std::uint64_t slack = std::max<std::uint64_t>(4, total / 1000);
+        QVERIFY2(histogramTotal + slack >= total && histogramTotal <= total + slack,
             qPrintable(QStringLiteral("histogram %1, counted %2").arg(histogramTotal).arg(total)));
     }
 };

@@ -1,14 +1,25 @@
 #include "testenvironment.h"
 
 #include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
 #include <QProcess>
+#include <QTest>
+#include <QThread>
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <fcntl.h>
 #include <mqueue.h>
+#include <sys/mount.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ipcpg/controlprotocol.h"
+#include "ipcpg/mechanismregistry.h"
 
 namespace ipcpg::test {
 
@@ -26,10 +37,10 @@ QStringList PrivateRuntimeDir::leftoverRunDirectories() const
 QString workerPath() { return qEnvironmentVariable("IPCPG_WORKER"); }
 QString cliPath() { return qEnvironmentVariable("IPCPG_CLI"); }
 
-CliOutput runCli(const QStringList& arguments, int timeoutMs)
+ProgramOutput runProgram(const QString& program, const QStringList& arguments, int timeoutMs)
 {
     QProcess process;
-    process.start(cliPath(), arguments);
+    process.start(program, arguments);
     if (!process.waitForFinished(timeoutMs)) {
         process.kill();
         process.waitForFinished();
@@ -38,12 +49,97 @@ CliOutput runCli(const QStringList& arguments, int timeoutMs)
         process.readAllStandardError() };
 }
 
+ProgramOutput runCli(const QStringList& arguments, int timeoutMs) { return runProgram(cliPath(), arguments, timeoutMs); }
+
 QString requiredEnvironment(const char* name)
 {
     const QString value = qEnvironmentVariable(name);
     if (value.isEmpty())
         qFatal("%s is not set; run this test through ctest", name);
     return value;
+}
+
+QList<FakeWorker> misbehavingWorkers()
+{
+    // Valid lines, from the real encoder, to build the ones out of order around.
+    HelloMessage helloMessage;
+    helloMessage.pid = 4242;
+    helloMessage.workerPids = { 4243, 4244 };
+    const QByteArray hello = QByteArray::fromStdString(encodeControlMessage(helloMessage));
+    const QByteArray sample = QByteArray::fromStdString(encodeControlMessage(SampleMessage {}));
+    const QByteArray result = QByteArray::fromStdString(encodeControlMessage(ResultMessage {}));
+    const auto lines = [](std::initializer_list<QByteArray> list) {
+        QByteArray text;
+        for (const QByteArray& line : list)
+            text += "printf '%s\\n' '" + line + "'\n";
+        return text;
+    };
+    const QByteArray hang = "exec sleep 30\n";
+    return {
+        { "garbage", "printf 'hello world\\n'\n" + hang, QStringLiteral("unreadable") },
+        { "binary", "printf '\\000\\377\\376{\\n'\n" + hang, QStringLiteral("unreadable") },
+        { "huge line", "head -c 3000000 /dev/zero | tr '\\000' x\n" + hang, QStringLiteral("long") },
+        { "huge line ended", "head -c 1100000 /dev/zero | tr '\\000' '{'\nprintf '\\n'\n" + hang,
+            QStringLiteral("long") },
+        { "truncated", lines({ hello }) + "printf '{\"type\":\"sam'\nexit 0\n", QStringLiteral("unreadable") },
+        { "sample before hello", lines({ sample, hello }) + hang, QStringLiteral("unreadable") },
+        { "second hello", lines({ hello, sample, hello }) + hang, QStringLiteral("unreadable") },
+        { "message after the result", lines({ hello, result, sample }) + hang, QStringLiteral("unreadable") },
+        { "wrong protocol",
+            "printf '%s\\n' '{\"type\":\"hello\",\"protocol\":2,\"pid\":1,\"worker_pids\":[],\"clock_read_ns\":1}'\n"
+                + hang,
+            QStringLiteral("unreadable") },
+        { "silent", hang, QStringLiteral("sent nothing") },
+        { "silent after hello", lines({ hello }) + hang, QStringLiteral("sent nothing") },
+        { "no result", lines({ hello, sample }) + "exit 0\n", QStringLiteral("without reporting a result") },
+        { "crash", lines({ hello }) + "kill -SEGV $$\n", QStringLiteral("signal 11") },
+        { "flood", "exec yes '{\"type\":\"sample\"'\n", QStringLiteral("unreadable") },
+    };
+}
+
+QString installFakeWorker(const QString& directory, const FakeWorker& worker)
+{
+    const QString path
+        = directory + QLatin1Char('/') + QString::fromLatin1(worker.name).replace(QLatin1Char(' '), QLatin1Char('-'));
+    QFile file(path);
+    if (file.open(QIODevice::WriteOnly)) {
+        file.write("#!/bin/sh\necho $$ > \"$0.pid\"\n" + worker.script);
+        file.close();
+        file.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    }
+    return path;
+}
+
+int fakeWorkerPid(const QString& path)
+{
+    QFile file(path + QStringLiteral(".pid"));
+    return file.open(QIODevice::ReadOnly) ? file.readAll().trimmed().toInt() : 0;
+}
+
+void addMisbehavingWorkerRows()
+{
+    QTest::addColumn<int>("index");
+    const QList<FakeWorker> workers = misbehavingWorkers();
+    for (qsizetype i = 0; i < workers.size(); ++i)
+        QTest::newRow(workers[i].name) << static_cast<int>(i);
+}
+
+void killFrontEndAndCheckItsWorkersGo(QProcess& frontEnd, const PrivateRuntimeDir& runtime)
+{
+    const auto tree = waitForWorkerTree(static_cast<int>(frontEnd.processId()), 1, 15000);
+    QVERIFY2(tree, frontEnd.readAllStandardError().constData());
+    QThread::msleep(200); // under way
+    const RunObjects objects = objectsOfLiveRun(runtime.path(), tree->lead);
+    QVERIFY(!objects.directory.isEmpty());
+
+    QElapsedTimer timer;
+    timer.start();
+    frontEnd.kill();
+    QVERIFY2(waitUntilGone(tree->all(), 1000), "the workers outlived their front end by more than 1 s");
+    qInfo("workers gone %lld ms after the front end was killed", timer.elapsed());
+    QVERIFY(frontEnd.waitForFinished(5000));
+    QCOMPARE(stillExisting(objects), QStringList {});
+    QCOMPARE(runtime.leftoverRunDirectories(), QStringList {});
 }
 
 RunOutcome runWorker(const RunSpec& spec)
@@ -82,6 +178,12 @@ RunOutcome runWorkerCancelledAfter(const RunSpec& spec, int samples)
     return superviseRun(spec, options);
 }
 
+std::uint64_t sizeFor(const Mechanism& mechanism, std::uint64_t preferred)
+{
+    const SizeLimit limit = mechanism.sizeLimit(MechanismRegistry::instance().resolveOptions(mechanism, {}));
+    return std::clamp(preferred, limit.min, limit.max);
+}
+
 QStringList leftoverObjects(const RunResult& result) { return leftoverObjects(result.objects); }
 
 QStringList leftoverObjects(const std::vector<std::string>& objects)
@@ -101,16 +203,9 @@ QStringList leftoverObjects(const std::vector<std::string>& objects)
             if (exists)
                 mq_close(queue);
         } else if (kind == "sysv-msg") {
-            msqid_ds info {};
-            exists = msgctl(std::stoi(name), IPC_STAT, &info) == 0;
+            exists = sysvMessageQueuePermissions(std::stoi(name)).has_value();
         } else if (kind == "sysv-sem") {
-            semid_ds info {};
-            union {
-                int val;
-                semid_ds* buf;
-            } argument {};
-            argument.buf = &info;
-            exists = semctl(std::stoi(name), 0, IPC_STAT, argument) == 0;
+            exists = sysvSemaphorePermissions(std::stoi(name)).has_value();
         } else {
             exists = QFileInfo::exists(QString::fromStdString(name));
         }
@@ -131,6 +226,219 @@ QStringList objectsOfPid(int pid)
         }
     }
     return found;
+}
+
+bool mqueueListed()
+{
+    const auto mounted = [] {
+        QFile mounts(QStringLiteral("/proc/self/mounts"));
+        if (!mounts.open(QIODevice::ReadOnly))
+            return false;
+        for (const QByteArray& line : mounts.readAll().split('\n')) {
+            const QList<QByteArray> fields = line.split(' ');
+            if (fields.size() > 2 && fields[1] == "/dev/mqueue" && fields[2] == "mqueue")
+                return true;
+        }
+        return false;
+    };
+    if (mounted())
+        return true;
+    if (geteuid() != 0)
+        return false;
+    mkdir("/dev/mqueue", 01777);
+    return mount("mqueue", "/dev/mqueue", "mqueue", 0, nullptr) == 0 && mounted();
+}
+
+std::set<int> sysvMessageQueueIds()
+{
+    std::set<int> ids;
+    msginfo info {};
+    const int highest = msgctl(0, MSG_INFO, reinterpret_cast<msqid_ds*>(&info));
+    for (int index = 0; index <= highest; ++index) {
+        msqid_ds queue {};
+        const int id = msgctl(index, MSG_STAT, &queue);
+        if (id >= 0)
+            ids.insert(id);
+    }
+    return ids;
+}
+
+std::set<int> sysvSemaphoreIds()
+{
+    std::set<int> ids;
+    seminfo info {};
+    union {
+        int val;
+        semid_ds* buf;
+        unsigned short* array;
+        seminfo* info;
+    } argument {};
+    argument.info = &info;
+    const int highest = semctl(0, 0, SEM_INFO, argument);
+    for (int index = 0; index <= highest; ++index) {
+        semid_ds set {};
+        argument.buf = &set;
+        const int id = semctl(index, 0, SEM_STAT, argument);
+        if (id >= 0)
+            ids.insert(id);
+    }
+    return ids;
+}
+
+std::optional<ipc_perm> sysvMessageQueuePermissions(int id)
+{
+    msqid_ds info {};
+    if (msgctl(id, IPC_STAT, &info) != 0)
+        return std::nullopt;
+    return info.msg_perm;
+}
+
+std::optional<ipc_perm> sysvSemaphorePermissions(int id)
+{
+    semid_ds info {};
+    union {
+        int val;
+        semid_ds* buf;
+    } argument {};
+    argument.buf = &info;
+    if (semctl(id, 0, IPC_STAT, argument) != 0)
+        return std::nullopt;
+    return info.sem_perm;
+}
+
+namespace {
+
+QList<int> childrenOf(int pid)
+{
+    QList<int> found;
+    const QString tasks = QStringLiteral("/proc/%1/task").arg(pid);
+    for (const QString& task : QDir(tasks).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile file(tasks + QLatin1Char('/') + task + QStringLiteral("/children"));
+        if (!file.open(QIODevice::ReadOnly))
+            continue;
+        for (const QByteArray& child : file.readAll().simplified().split(' ')) {
+            if (!child.isEmpty())
+                found << child.toInt();
+        }
+    }
+    return found;
+}
+
+QString commandName(int pid)
+{
+    QFile file(QStringLiteral("/proc/%1/comm").arg(pid));
+    return file.open(QIODevice::ReadOnly) ? QString::fromLocal8Bit(file.readAll()).trimmed() : QString();
+}
+
+} // namespace
+
+WorkerTree workerTree(int frontEndPid)
+{
+    WorkerTree tree;
+    for (int child : childrenOf(frontEndPid)) {
+        // Between posix_spawn and exec the child still runs the front end's program.
+        if (QFileInfo(QStringLiteral("/proc/%1/exe").arg(child))
+                .symLinkTarget()
+                .endsWith(QStringLiteral("/ipcpg-worker")))
+            tree.lead = child;
+    }
+    if (tree.lead == 0)
+        return tree;
+    for (int side : childrenOf(tree.lead)) {
+        const QString name = commandName(side);
+        if (name.startsWith(QStringLiteral("ipcpg-A")))
+            tree.sidesA << side;
+        else if (name.startsWith(QStringLiteral("ipcpg-B")))
+            tree.sidesB << side;
+    }
+    return tree;
+}
+
+std::optional<WorkerTree> waitForWorkerTree(int frontEndPid, int pairs, int timeoutMs)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < timeoutMs) {
+        const WorkerTree tree = workerTree(frontEndPid);
+        if (tree.lead != 0 && tree.sidesA.size() == pairs && tree.sidesB.size() == pairs)
+            return tree;
+        QThread::msleep(5);
+    }
+    return std::nullopt;
+}
+
+bool processGone(int pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return true;
+    const QByteArray text = stat.readAll();
+    const auto close = text.lastIndexOf(')');
+    const char state = close >= 0 && close + 2 < text.size() ? text.at(close + 2) : 'X';
+    return state == 'Z' || state == 'X';
+}
+
+bool waitUntilGone(const QList<int>& pids, int timeoutMs)
+{
+    QElapsedTimer timer;
+    timer.start();
+    for (;;) {
+        if (std::all_of(pids.begin(), pids.end(), processGone))
+            return true;
+        if (timer.elapsed() > timeoutMs)
+            return false;
+        QThread::msleep(2);
+    }
+}
+
+RunObjects objectsOfLiveRun(const QString& runtimeDir, int leadPid)
+{
+    RunObjects objects;
+    objects.posix = objectsOfPid(leadPid);
+    const QDir root(runtimeDir + QStringLiteral("/ipcpg"));
+    const QStringList runs
+        = root.entryList({ QStringLiteral("run-%1-*").arg(leadPid) }, QDir::Dirs | QDir::NoDotAndDotDot);
+    if (runs.size() != 1)
+        return objects;
+    objects.directory = root.filePath(runs.front());
+    const QDir directory(objects.directory);
+    for (const QString& name : directory.entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot))
+        objects.files << directory.filePath(name);
+    QFile manifest(directory.filePath(QStringLiteral("objects")));
+    if (manifest.open(QIODevice::ReadOnly)) {
+        for (const QByteArray& line : manifest.readAll().split('\n')) {
+            const QList<QByteArray> fields = line.split(' ');
+            if (fields.size() != 2)
+                continue;
+            if (fields[0] == "sysv-msg")
+                objects.sysvMessageQueues << fields[1].toInt();
+            else if (fields[0] == "sysv-sem")
+                objects.sysvSemaphores << fields[1].toInt();
+        }
+    }
+    return objects;
+}
+
+QStringList stillExisting(const RunObjects& objects)
+{
+    QStringList left;
+    for (const QString& path : objects.posix + objects.files) {
+        if (QFileInfo::exists(path))
+            left << path;
+    }
+    if (!objects.directory.isEmpty() && QFileInfo::exists(objects.directory))
+        left << objects.directory;
+    const std::set<int> queues = sysvMessageQueueIds();
+    for (int id : objects.sysvMessageQueues) {
+        if (queues.count(id))
+            left << QStringLiteral("sysv-msg:%1").arg(id);
+    }
+    const std::set<int> semaphores = sysvSemaphoreIds();
+    for (int id : objects.sysvSemaphores) {
+        if (semaphores.count(id))
+            left << QStringLiteral("sysv-sem:%1").arg(id);
+    }
+    return left;
 }
 
 } // namespace ipcpg::test

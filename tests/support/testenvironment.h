@@ -1,11 +1,17 @@
 #pragma once
 
+#include <QList>
+#include <QProcess>
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <set>
+#include <sys/ipc.h>
 
+#include "ipcpg/mechanism.h"
 #include "ipcpg/runresult.h"
 #include "ipcpg/runsupervisor.h"
 
@@ -29,17 +35,44 @@ private:
 QString workerPath();
 QString cliPath();
 
-// What the ipcpg command line printed and how it exited (-1 when it crashed or hung).
-struct CliOutput {
-    int exitCode = -1;
+// What a program run to its end printed and returned.
+struct ProgramOutput {
+    int exitCode = -1; // -1: it crashed or had to be killed
     QByteArray out;
     QByteArray err;
 };
-// Runs ipcpg with `arguments`, killing it after `timeoutMs`.
-CliOutput runCli(const QStringList& arguments, int timeoutMs = 60000);
+// Runs `program arguments` and waits for it; kills it after timeoutMs.
+ProgramOutput runProgram(const QString& program, const QStringList& arguments, int timeoutMs = 60000);
+// The same for the ipcpg command line under test.
+ProgramOutput runCli(const QStringList& arguments, int timeoutMs = 60000);
 // The value of a variable the test's CMakeLists.txt has ctest set; ends the test with a message
 // naming it when it is missing (the test was started by hand).
 QString requiredEnvironment(const char* name);
+
+
+// A stand-in for ipcpg-worker that breaks the control protocol in one way, for checking that a
+// front end fails the run cleanly, with a message, and never hangs or crashes on it.
+struct FakeWorker {
+    const char* name;
+    QByteArray script; // a /bin/sh script
+    QString expected; // a word the front end's failure message contains
+};
+// Garbage, binary bytes, a line beyond the 1 MiB limit, a truncated line, messages out of order,
+// silence, an exit without a result, a crash, a flood.
+QList<FakeWorker> misbehavingWorkers();
+// Writes the script as an executable file in `directory`; the running script leaves its pid in
+// "<path>.pid" (see fakeWorkerPid).
+QString installFakeWorker(const QString& directory, const FakeWorker& worker);
+int fakeWorkerPid(const QString& path);
+
+// The rows of a data-driven test over misbehavingWorkers(): one int column "index".
+void addMisbehavingWorkerRows();
+
+// Waits until `frontEnd` (a started ipcpg or ipc-playground) has a run under way, SIGKILLs it and
+// checks, QTest style, that its workers are gone within 1 s and took their kernel objects and
+// run directory with them (the lead's parent-death signal makes it clean up). Check
+// QTest::currentTestFailed() after it.
+void killFrontEndAndCheckItsWorkersGo(QProcess& frontEnd, const PrivateRuntimeDir& runtime);
 
 // Runs a spec through a real worker and waits for it.
 RunOutcome runWorker(const RunSpec& spec);
@@ -51,6 +84,10 @@ RunOutcome runWorkerAndAct(
 // The same, cancelled (as a user's stop) once `samples` samples have arrived.
 RunOutcome runWorkerCancelledAfter(const RunSpec& spec, int samples);
 
+// A message size the mechanism takes with its default options, as close to `preferred` as it
+// allows (pure notifications take only 0 B, a signal at most 4 B).
+std::uint64_t sizeFor(const Mechanism& mechanism, std::uint64_t preferred = 64);
+
 // Kernel objects of a run (RunResult::objects) that still exist: must be empty after every run.
 QStringList leftoverObjects(const RunResult& result);
 // The same for any list in RunResult::objects' format ("shm:/name", "dir:/path", ...), e.g. a
@@ -59,5 +96,47 @@ QStringList leftoverObjects(const std::vector<std::string>& objects);
 
 // Names in /dev/shm and /dev/mqueue that belong to the given lead pid (ipcpg-<pid>-*).
 QStringList objectsOfPid(int pid);
+
+// True when /dev/mqueue lists the POSIX message queues. When it is not mounted and this process
+// is root, mounts it there first (as most distributions do at boot); otherwise queue checks
+// fall back to mq_open on the names a run reported (RunResult::objects).
+bool mqueueListed();
+
+// The System V ids this user can see, by scanning the kernel's tables the way `ipcs` does
+// (msgctl MSG_STAT, semctl SEM_STAT).
+std::set<int> sysvMessageQueueIds();
+std::set<int> sysvSemaphoreIds();
+// The owner, mode and key of a System V object (IPC_STAT); nullopt when it does not exist.
+std::optional<ipc_perm> sysvMessageQueuePermissions(int id);
+std::optional<ipc_perm> sysvSemaphorePermissions(int id);
+
+// The worker processes of a run, as /proc's child lists show them: the lead (the ipcpg-worker
+// child of the front end) and its forked sides (they name themselves ipcpg-A<pair>/ipcpg-B<pair>).
+struct WorkerTree {
+    int lead = 0;
+    QList<int> sidesA;
+    QList<int> sidesB;
+    QList<int> all() const { return QList<int> { lead } + sidesA + sidesB; }
+};
+WorkerTree workerTree(int frontEndPid);
+// Waits until the lead and `pairs` pairs of sides exist; nullopt after timeoutMs.
+std::optional<WorkerTree> waitForWorkerTree(int frontEndPid, int pairs, int timeoutMs);
+// No such process any more, or only its zombie.
+bool processGone(int pid);
+// Waits until every pid is gone; false after timeoutMs.
+bool waitUntilGone(const QList<int>& pids, int timeoutMs);
+
+// What a live run has created, seen from outside while it runs: its POSIX objects, the System V
+// ids recorded in its manifest, its private directory and the files in it.
+struct RunObjects {
+    QStringList posix; // "/dev/shm/ipcpg-..." and "/dev/mqueue/ipcpg-..."
+    QList<int> sysvMessageQueues;
+    QList<int> sysvSemaphores;
+    QString directory;
+    QStringList files; // full paths, the manifest included
+};
+RunObjects objectsOfLiveRun(const QString& runtimeDir, int leadPid);
+// Which of them still exist ("sysv-msg:12", paths): must be none once the run ended.
+QStringList stillExisting(const RunObjects& objects);
 
 } // namespace ipcpg::test

@@ -59,6 +59,24 @@ private slots:
         QCOMPARE(chart->chart()->series().size(), 1); // one grouped bar series
     }
 
+    // Absurd lists are cut with the reason, not planned: 64 sizes at most, like ipcpg sweep.
+    void sizeListIsBounded()
+    {
+        CompareView view;
+        view.setMechanisms({ QString::fromStdString(MechanismRegistry::instance().all().front()->info().id) });
+        QStringList many;
+        for (int i = 1; i <= 1000; ++i)
+            many << QString::number(i);
+        view.setSizes(many.join(QLatin1Char(',')) + QStringLiteral(",1T,-1"));
+        QStringList skipped;
+        const QList<RunSpec> plan = view.plan(&skipped);
+        QVERIFY(plan.size() <= 64);
+        QVERIFY(!skipped.isEmpty());
+        QVERIFY2(
+            skipped.back().contains(QStringLiteral("\"65\"")) && skipped.back().contains(QStringLiteral("at most 64")),
+            qPrintable(skipped.join(QStringLiteral("; "))));
+    }
+
     void cancelStopsTheSweep()
     {
         CompareView view;

@@ -74,6 +74,20 @@ std::string encodeControlMessage(const ControlMessage& message);
 // Throws ProtocolError naming what was wrong.
 ControlMessage parseControlLine(std::string_view line);
 
+// The order a lead worker's messages come in: at most one hello, and before any sample; errors
+// at any time; one final message (result or race_result) and nothing after it. A worker that
+// breaks the order is not ours or is broken, and the front end stops it rather than guess.
+class ControlMessageOrder {
+public:
+    // Throws ProtocolError naming what came out of order.
+    void check(const ControlMessage& message);
+    bool finalSeen() const { return m_final; }
+
+private:
+    bool m_hello = false;
+    bool m_final = false;
+};
+
 // Splits a byte stream into lines with a bound on their length. A line longer than
 // kMaxControlLineBytes is dropped and reported as an error instead of growing without bound.
 class ControlLineBuffer {

@@ -24,7 +24,12 @@ public:
 // values that mean a kernel limit was hit (EMFILE, ENOSPC, ENOMEM, ...).
 [[noreturn]] void throwSystemError(std::string_view what, int err);
 
-// The hint throwSystemError appends, or an empty string when err is not a limit.
+// The hint throwSystemError appends, or an empty string when err is not a limit. It names the
+// limit, its current value where the process has one, and how to raise it.
 std::string limitHint(int err);
+
+// What an exception means for the user: its what(), except for std::bad_alloc, which becomes
+// "out of memory" with the hint for ENOMEM instead of the bare "std::bad_alloc".
+std::string explain(const std::exception& error);
 
 } // namespace ipcpg

@@ -51,8 +51,10 @@ public:
     static std::string runtimeRoot();
 
     // Removes objects left by runs whose lead worker no longer exists. Objects of live runs are
-    // never touched: a run counts as live while a process with its pid exists. Returns how many
-    // objects were removed.
+    // never touched: a run counts as live while its lead exists, that is a process with its pid
+    // and (recorded in the manifest) the same start time, so a later process that happens to
+    // reuse the pid does not keep a dead run's objects forever. Returns how many objects were
+    // removed.
     static int removeStaleObjects() noexcept;
 
 private:

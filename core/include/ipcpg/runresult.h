@@ -67,6 +67,8 @@ struct RunResult {
 };
 
 void to_json(nlohmann::json& json, const RunResult& result);
+// Reads what to_json wrote. Missing fields keep their defaults; a field of the wrong type throws
+// nlohmann::json::exception, a count that is not a whole number in range std::out_of_range.
 void from_json(const nlohmann::json& json, RunResult& result);
 void to_json(nlohmann::json& json, const LatencySummary& summary);
 void from_json(const nlohmann::json& json, LatencySummary& summary);

@@ -25,14 +25,15 @@ public:
     // Starts `executable args...` with stdout on a pipe and the worker's parent-death signal
     // armed. Throws Error when it cannot be started.
     WorkerProcess(const std::string& executable, const std::vector<std::string>& args);
-    ~WorkerProcess(); // kills and reaps the worker if it is still running
+    ~WorkerProcess(); // kills and reaps the worker if it is still running (waiting 2 s at most)
     WorkerProcess(const WorkerProcess&) = delete;
     WorkerProcess& operator=(const WorkerProcess&) = delete;
 
     pid_t pid() const { return m_pid; }
 
     // The next control message, waiting at most `timeout`. nullopt on timeout or at end of
-    // stream (check finished()). A malformed line throws ProtocolError.
+    // stream (check endOfStream()). A malformed line, or a message out of the protocol's order
+    // (ControlMessageOrder), throws ProtocolError.
     std::optional<ControlMessage> next(std::chrono::milliseconds timeout);
 
     // True once the worker closed its stdout (it is exiting).
@@ -53,6 +54,7 @@ private:
     bool m_eof = false;
     std::optional<int> m_status;
     ControlLineBuffer m_lines;
+    ControlMessageOrder m_order;
 };
 
 } // namespace ipcpg

@@ -1,10 +1,13 @@
 #pragma once
 
+#include <cerrno>
 #include <cstddef>
 #include <cstdlib>
 #include <memory>
-#include <new>
 #include <span>
+#include <string>
+
+#include "ipcpg/error.h"
 
 namespace ipcpg {
 
@@ -18,7 +21,7 @@ public:
         const std::size_t rounded = (size + 63) / 64 * 64;
         void* memory = std::aligned_alloc(64, rounded == 0 ? 64 : rounded);
         if (!memory)
-            throw std::bad_alloc();
+            throwSystemError("cannot allocate a message buffer of " + std::to_string(size) + " B", ENOMEM);
         m_data.reset(static_cast<std::byte*>(memory));
     }
 

@@ -38,9 +38,11 @@ std::string procText(const char* path)
     std::string hint;
     switch (err) {
     case EMFILE:
+        // mq_open says EMFILE for two limits: tell them apart by whether descriptors ran out.
+        if (openFileLimitReached())
+            throwSystemError(what, err);
         hint = "the per-user limit RLIMIT_MSGQUEUE on bytes in message queues (`ulimit -q`, now "
-            + softLimitText(RLIMIT_MSGQUEUE) + " B) or the open-file limit (`ulimit -n`) was reached; raise it with "
-            + "`ulimit -q N`";
+            + softLimitText(RLIMIT_MSGQUEUE) + " B) was reached; raise it with `ulimit -q N`";
         break;
     case ENOSPC:
         hint = "the system-wide number of queues fs.mqueue.queues_max (" + procText(kQueuesMax)

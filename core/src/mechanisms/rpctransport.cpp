@@ -8,6 +8,7 @@
 
 #include "ipcpg/error.h"
 #include "ipcpg/runresources.h"
+#include "mechanisms/socketutil.h"
 
 namespace ipcpg {
 
@@ -20,17 +21,6 @@ constexpr std::int64_t kAddOperand = 0x5DEECE66DLL;
 
 const char* frameProcedure(Mode mode) { return mode == Mode::PingPong ? "echo" : "sink"; }
 
-sockaddr_un addressOf(const std::string& path)
-{
-    sockaddr_un address {};
-    address.sun_family = AF_UNIX;
-    if (path.size() >= sizeof address.sun_path)
-        throw Error("rpc: the socket path " + path + " is longer than the " + std::to_string(sizeof address.sun_path - 1)
-            + " bytes AF_UNIX allows; set XDG_RUNTIME_DIR to a shorter directory");
-    std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
-    return address;
-}
-
 } // namespace
 
 RpcTransport::RpcTransport(const TransportConfig& config, RunResources& resources)
@@ -39,13 +29,10 @@ RpcTransport::RpcTransport(const TransportConfig& config, RunResources& resource
     , m_path(resources.filePath("rpc-" + std::to_string(config.pair) + ".sock"))
     , m_sendBuffer(config.frameBytes)
 {
-    const sockaddr_un address = addressOf(m_path);
     m_listener.reset(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
     if (!m_listener.valid())
         throwSystemError("rpc: cannot create the server socket", errno);
-    if (bind(m_listener.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0)
-        throwSystemError("rpc: cannot bind the server socket to " + m_path, errno);
-    resources.addFile(m_path);
+    bindUnix(m_listener.get(), m_path, resources);
     if (listen(m_listener.get(), 1) != 0)
         throwSystemError("rpc: cannot listen on " + m_path, errno);
 }
@@ -57,7 +44,7 @@ void RpcTransport::attach(Side side)
         m_socket.reset(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
         if (!m_socket.valid())
             throwSystemError("rpc: cannot create the client socket", errno);
-        const sockaddr_un address = addressOf(m_path);
+        const sockaddr_un address = unixAddress(m_path);
         if (connect(m_socket.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0)
             throwSystemError("rpc: cannot connect to " + m_path, errno);
     } else {

@@ -156,13 +156,17 @@ void checkFits(std::span<std::byte> memory, const ShmRing::Geometry& geometry)
 
 std::size_t ShmRing::Geometry::bytes() const { return kControlBytes + static_cast<std::size_t>(slotCount) * slotStride; }
 
-ShmRing::Geometry ShmRing::Geometry::forFrames(std::size_t frameBytes)
+ShmRing::Geometry ShmRing::Geometry::forFrames(std::size_t frameBytes, RingSync sync)
 {
     Geometry geometry;
     geometry.frameBytes = frameBytes;
     geometry.slotStride = roundUp(kSlotHeaderBytes + frameBytes, kLine);
     const std::size_t fitting = kBudgetBytes / geometry.slotStride;
-    geometry.slotCount = static_cast<std::uint32_t>(std::clamp<std::size_t>(fitting, 2, kMaxSlots));
+    // Unsynchronised, the ring is a double buffer, the shape a naive hand-written exchange
+    // usually has: a producer only a little ahead of the consumer then rewrites the slot being
+    // read, so the race shows whatever the two processes' relative speed.
+    const std::size_t most = sync == RingSync::None ? 2 : kMaxSlots;
+    geometry.slotCount = static_cast<std::uint32_t>(std::clamp<std::size_t>(fitting, 2, most));
     return geometry;
 }
 

@@ -77,7 +77,7 @@ public:
         std::size_t frameBytes = 0;
 
         std::size_t bytes() const; // control lines and slots
-        static Geometry forFrames(std::size_t frameBytes);
+        static Geometry forFrames(std::size_t frameBytes, RingSync sync);
     };
 
     // Lays a fresh ring out in `memory` (zero-filled, kAlignment-aligned, at least

@@ -47,18 +47,6 @@ RingWait waitOption(const MechanismOptions& options)
 
 } // namespace
 
-ShmTransport::Mapping::Mapping(std::byte* base, std::size_t bytes)
-    : m_base(base)
-    , m_bytes(bytes)
-{
-}
-
-ShmTransport::Mapping::~Mapping()
-{
-    if (m_base)
-        munmap(m_base, m_bytes);
-}
-
 ShmTransport::ShmTransport(const TransportConfig& config, RunResources& resources)
     : m_zeroCopy(config.options.at("copy") == "zero-copy")
     , m_sendBuffer(m_zeroCopy ? 0 : config.frameBytes)
@@ -67,26 +55,15 @@ ShmTransport::ShmTransport(const TransportConfig& config, RunResources& resource
     const RingSync sync = syncOption(config.options);
     const RingWait wait = waitOption(config.options);
     m_receiveTimeoutNs = sync == RingSync::Semaphore || sync == RingSync::Futex ? 0 : kReceivePollNs;
-    const ShmRing::Geometry geometry = ShmRing::Geometry::forFrames(config.frameBytes);
+    const ShmRing::Geometry geometry = ShmRing::Geometry::forFrames(config.frameBytes, sync);
     const std::size_t ringBytes = (geometry.bytes() + kPage - 1) / kPage * kPage;
     const int rings = config.mode == Mode::PingPong ? 2 : 1;
     const std::size_t bytes = ringBytes * static_cast<std::size_t>(rings);
 
-    const std::string name = resources.objectName("shm-" + std::to_string(config.pair));
-    UniqueFd fd(shm_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600));
-    if (!fd.valid())
-        throwSystemError("shm: cannot create the shared-memory object " + name, errno);
-    resources.addShm(name);
-    if (ftruncate(fd.get(), static_cast<off_t>(bytes)) != 0)
-        throwSystemError("shm: cannot size " + name + " to " + formatBytes(bytes), errno);
-    // Populated now, so page faults of the first lap are not measured as latency.
-    void* memory = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd.get(), 0);
-    if (memory == MAP_FAILED)
-        throwSystemError("shm: cannot map " + name + " (" + formatBytes(bytes) + ")", errno);
-    m_mapping.emplace(static_cast<std::byte*>(memory), bytes);
+    m_mapping.emplace(resources, "shm-" + std::to_string(config.pair), bytes);
 
     for (int i = 0; i < rings; ++i) {
-        const std::span<std::byte> region(m_mapping->base() + static_cast<std::size_t>(i) * ringBytes, ringBytes);
+        const std::span<std::byte> region(m_mapping->data() + static_cast<std::size_t>(i) * ringBytes, ringBytes);
         ShmRing::format(region, geometry, sync);
         m_rings[i].emplace(region, geometry, sync, wait);
     }
@@ -97,7 +74,7 @@ void ShmTransport::attach(Side side)
     // fork() does not copy the page tables of a shared mapping: without this, each side would take
     // a page fault on every page of the rings during the first lap, inside the measurement. Kernels
     // before 5.14 lack MADV_POPULATE_WRITE; they just fault as before.
-    madvise(m_mapping->base(), m_mapping->bytes(), MADV_POPULATE_WRITE);
+    madvise(m_mapping->data(), m_mapping->size(), MADV_POPULATE_WRITE);
     ShmRing* forward = &*m_rings[0];
     ShmRing* backward = m_rings[1] ? &*m_rings[1] : nullptr;
     m_out = side == Side::A ? forward : backward;

@@ -7,6 +7,7 @@
 #include "ipcpg/mechanism.h"
 #include "ipcpg/transport.h"
 #include "mechanisms/alignedbuffer.h"
+#include "mechanisms/sharedmapping.h"
 #include "mechanisms/shmring.h"
 
 namespace ipcpg {
@@ -39,22 +40,8 @@ public:
 
 private:
     // This process's mapping: unmapped on destruction, the object itself is RunResources' to remove.
-    class Mapping {
-    public:
-        Mapping() = default;
-        Mapping(std::byte* base, std::size_t bytes);
-        ~Mapping();
-        Mapping(const Mapping&) = delete;
-        Mapping& operator=(const Mapping&) = delete;
-        std::byte* base() const { return m_base; }
-        std::size_t bytes() const { return m_bytes; }
 
-    private:
-        std::byte* m_base = nullptr;
-        std::size_t m_bytes = 0;
-    };
-
-    std::optional<Mapping> m_mapping;
+    std::optional<SharedMapping> m_mapping;
     std::optional<ShmRing> m_rings[2];
     ShmRing* m_out = nullptr;
     ShmRing* m_in = nullptr;

@@ -29,33 +29,6 @@ UniqueFd makeSocket(int domain, int type, std::string_view what)
     return fd;
 }
 
-sockaddr_un unixAddress(const std::string& path)
-{
-    sockaddr_un address {};
-    address.sun_family = AF_UNIX;
-    if (path.size() >= sizeof address.sun_path)
-        throw Error("the socket path " + path + " is " + std::to_string(path.size())
-            + " bytes long; AF_UNIX allows at most " + std::to_string(sizeof address.sun_path - 1)
-            + ": point XDG_RUNTIME_DIR at a shorter directory");
-    std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
-    return address;
-}
-
-// Binds `fd` to a new socket file at `path`, owner-only from the moment it exists, and hands the
-// file to `resources` at once so it is removed whatever happens next.
-void bindUnix(int fd, const std::string& path, RunResources& resources)
-{
-    const sockaddr_un address = unixAddress(path);
-    // bind() creates the file with the socket inode's mode minus the umask; setting the mode first
-    // means the file is never reachable with more than 0600.
-    const bool modeSet = ::fchmod(fd, 0600) == 0;
-    if (::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0)
-        throwSystemError("cannot bind an AF_UNIX socket to " + path, errno);
-    resources.addFile(path);
-    if (!modeSet && ::chmod(path.c_str(), 0600) != 0)
-        throwSystemError("cannot make the socket file " + path + " owner-only (mode 0600)", errno);
-}
-
 void connectTo(int fd, const sockaddr* address, socklen_t length, const std::string& what)
 {
     // A connect() interrupted by a signal goes on in the background; asking again then reports
@@ -124,6 +97,33 @@ sockaddr_in bindLoopback(int fd, const std::string& what)
 }
 
 } // namespace
+
+sockaddr_un unixAddress(const std::string& path)
+{
+    sockaddr_un address {};
+    address.sun_family = AF_UNIX;
+    if (path.size() >= sizeof address.sun_path)
+        throw Error("the socket path " + path + " is " + std::to_string(path.size())
+            + " bytes long; AF_UNIX allows at most " + std::to_string(sizeof address.sun_path - 1)
+            + ": point XDG_RUNTIME_DIR at a shorter directory");
+    std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
+    return address;
+}
+
+// Binds `fd` to a new socket file at `path`, owner-only from the moment it exists, and hands the
+// file to `resources` at once so it is removed whatever happens next.
+void bindUnix(int fd, const std::string& path, RunResources& resources)
+{
+    const sockaddr_un address = unixAddress(path);
+    // bind() creates the file with the socket inode's mode minus the umask; setting the mode first
+    // means the file is never reachable with more than 0600.
+    const bool modeSet = ::fchmod(fd, 0600) == 0;
+    if (::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0)
+        throwSystemError("cannot bind an AF_UNIX socket to " + path, errno);
+    resources.addFile(path);
+    if (!modeSet && ::chmod(path.c_str(), 0600) != 0)
+        throwSystemError("cannot make the socket file " + path + " owner-only (mode 0600)", errno);
+}
 
 SocketPair connectedUnixPair(int type, std::string_view purpose, RunResources& resources)
 {

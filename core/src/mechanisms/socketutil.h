@@ -1,5 +1,7 @@
 #pragma once
 
+#include <sys/un.h>
+
 #include <cstdint>
 #include <string_view>
 
@@ -21,6 +23,12 @@ struct SocketPair {
 // processes would: a listening socket bound to RunResources::filePath(purpose) (mode 0600, in the
 // run's private directory, registered with `resources`), then connect and accept. The socket file
 // stays until the run's resources are removed; the listener is closed once the pair exists.
+// The address of a socket file; throws Error when the path is too long for AF_UNIX.
+sockaddr_un unixAddress(const std::string& path);
+// Binds `fd` to a new socket file at `path`, owner-only (0600) from the moment it exists, and
+// registers the file with `resources` at once so it is removed whatever happens next.
+void bindUnix(int fd, const std::string& path, RunResources& resources);
+
 SocketPair connectedUnixPair(int type, std::string_view purpose, RunResources& resources);
 
 // A connected AF_UNIX SOCK_DGRAM pair: two sockets bound to "<purpose>-a" and "<purpose>-b" in

@@ -15,6 +15,7 @@
 #include "ipcpg/placement.h"
 #include "ipcpg/raceregistry.h"
 #include "ipcpg/runresources.h"
+#include "mechanisms/sharedmapping.h"
 #include "ipcpg/workerprocess.h"
 #include "race/racescenario.h"
 #include "run/childset.h"
@@ -32,37 +33,19 @@ constexpr std::uint64_t kStallLimitNs = 5'000'000'000ULL; // no counter moved th
 
 // The race's shared memory: a named POSIX segment, owner-only, registered for removal the moment
 // it exists. Every worker inherits the mapping through fork.
+// The race's shared memory: a named object, so a user can watch it in /dev/shm while it runs.
 class SharedSegment {
 public:
     SharedSegment(RunResources& resources, std::size_t bytes)
-        : m_bytes(bytes)
+        : m_mapping(resources, "race", bytes)
     {
-        const std::string name = resources.objectName("race");
-        const int fd = shm_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
-        if (fd < 0)
-            throwSystemError("cannot create the shared-memory segment " + name, errno);
-        resources.addShm(name);
-        if (ftruncate(fd, static_cast<off_t>(bytes)) != 0) {
-            const int error = errno;
-            close(fd);
-            throwSystemError("cannot size the shared-memory segment " + name, error);
-        }
-        m_memory = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-        const int error = errno;
-        close(fd);
-        if (m_memory == MAP_FAILED)
-            throwSystemError("cannot map the shared-memory segment " + name, error);
     }
-    ~SharedSegment() { munmap(m_memory, m_bytes); }
-    SharedSegment(const SharedSegment&) = delete;
-    SharedSegment& operator=(const SharedSegment&) = delete;
 
-    RaceControl& control() const { return *static_cast<RaceControl*>(m_memory); }
-    void* area() const { return static_cast<char*>(m_memory) + kRaceAreaOffset; }
+    RaceControl& control() const { return *reinterpret_cast<RaceControl*>(m_mapping.data()); }
+    void* area() const { return m_mapping.data() + kRaceAreaOffset; }
 
 private:
-    void* m_memory = MAP_FAILED;
-    std::size_t m_bytes;
+    SharedMapping m_mapping;
 };
 
 class RaceLead final : public LeadBase {

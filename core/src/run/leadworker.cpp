@@ -134,7 +134,7 @@ int LeadWorker::run()
         m_out.sendFinal(ErrorMessage { error.what() });
         return WorkerBadRequest;
     } catch (const std::exception& error) {
-        m_out.sendFinal(ErrorMessage { error.what() });
+        m_out.sendFinal(ErrorMessage { explain(error) });
         if (m_resources)
             m_resources->removeAll();
         return WorkerRunFailed;
@@ -144,7 +144,7 @@ int LeadWorker::run()
         startSides();
         superviseLoop();
     } catch (const std::exception& error) {
-        fail(error.what());
+        fail(explain(error));
     }
     (*m_control)->stop.store(1, std::memory_order_relaxed);
     m_children.killAll(); // only stragglers and failed runs get here with live children
@@ -207,7 +207,7 @@ void LeadWorker::startSides()
                     counters.phase.store(static_cast<std::uint32_t>(SidePhase::Finished), std::memory_order_release);
                     return 0;
                 } catch (const std::exception& error) {
-                    std::strncpy(counters.error, error.what(), sizeof counters.error - 1);
+                    std::strncpy(counters.error, explain(error).c_str(), sizeof counters.error - 1);
                     counters.phase.store(static_cast<std::uint32_t>(SidePhase::Failed), std::memory_order_release);
                     return 1;
                 }
@@ -349,7 +349,9 @@ LeadWorker::Findings LeadWorker::findings() const
         break;
     }
     case ErrorAccounting::SyncRace:
-        found.syncErrors = found.integrity.total();
+        // Every frame the race cost: torn or repeated ones, and those overwritten before they
+        // were read (a gap counts each frame it skipped).
+        found.syncErrors = found.integrity.total() - found.integrity.gaps + found.integrity.missing;
         break;
     }
     return found;
