@@ -104,6 +104,33 @@ private slots:
         QCOMPARE(verifier.counts().badSize, std::uint64_t { 4 });
     }
 
+    void copyAndChecksumCopiesAndSums_data()
+    {
+        QTest::addColumn<int>("size");
+        for (int size : { 0, 1, 7, 63, 64, 65, 1000, 65536 + 13 })
+            QTest::newRow(qPrintable(QString::number(size))) << size;
+    }
+
+    void copyAndChecksumCopiesAndSums()
+    {
+        QFETCH(int, size);
+        PayloadPattern pattern(static_cast<std::size_t>(size), 3);
+        std::vector<std::byte> source(static_cast<std::size_t>(size) + 3), copy(static_cast<std::size_t>(size) + 5);
+        // Odd offsets: the copy must not depend on alignment.
+        const auto from = std::span(source).subspan(3, static_cast<std::size_t>(size));
+        const auto to = std::span(copy).subspan(5, static_cast<std::size_t>(size));
+        pattern.build(from, 77);
+        QCOMPARE(PayloadPattern::copyAndChecksum(to, from), PayloadPattern::checksum(from));
+        QVERIFY(std::equal(from.begin(), from.end(), to.begin()));
+        // A checksum handed in by the transport is the one the verifier uses.
+        std::vector<std::byte> frame(kFrameHeaderSize + static_cast<std::size_t>(size));
+        const std::uint64_t sum = pattern.build(std::span(frame).subspan(kFrameHeaderSize), 0);
+        writeHeader(frame, { kFrameMagic, 0, static_cast<std::uint32_t>(size), 0, 1, sum });
+        FrameVerifier verifier(static_cast<std::size_t>(size));
+        FrameHeader header;
+        QCOMPARE(verifier.check(frame, header, sum + 1), FrameVerifier::Verdict::BadChecksum);
+    }
+
     void restampEqualsBuild()
     {
         PayloadPattern pattern(1000, 7);

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -57,6 +58,10 @@ public:
     // carries another message's stamp.
     static std::uint64_t checksum(std::span<const std::byte> payload);
 
+    // Copies `src` to `dst` (same size) and returns checksum(src), in one pass over the memory:
+    // a receiver that has to copy a payload anyway verifies it without reading it again.
+    static std::uint64_t copyAndChecksum(std::span<std::byte> dst, std::span<const std::byte> src);
+
 private:
     std::uint64_t stampSum(std::uint64_t sequence) const;
 
@@ -88,7 +93,10 @@ public:
 
     // Verifies one frame and advances the expected sequence. On Gap the frame itself is fine and
     // is accepted; `header` is filled whenever the frame was long enough to hold one.
-    Verdict check(std::span<const std::byte> frame, FrameHeader& header);
+    // `payloadChecksum`, when given, is the checksum of the frame's payload as the transport
+    // computed it while copying it (PayloadPattern::copyAndChecksum); otherwise it is computed here.
+    Verdict check(std::span<const std::byte> frame, FrameHeader& header,
+        std::optional<std::uint64_t> payloadChecksum = std::nullopt);
 
     // Records that `sequence` will never arrive (a lossy mechanism's reply that timed out) as
     // a one-message gap; the next expected sequence becomes sequence + 1.

@@ -27,6 +27,9 @@ struct Received {
     };
     Status status = Status::Frame;
     std::span<const std::byte> frame;
+    // Set by a transport that copied the payload out with PayloadPattern::copyAndChecksum: the
+    // verifier then need not read it again.
+    std::optional<std::uint64_t> payloadChecksum = std::nullopt;
 };
 
 // One mechanism instance connecting the two sides of one pair.

@@ -176,7 +176,7 @@ void frameInitiator(const SideContext& context)
             continue;
         }
         FrameHeader header;
-        const auto verdict = verifier.check(reply.frame, header);
+        const auto verdict = verifier.check(reply.frame, header, reply.payloadChecksum);
         transport.releaseReceive();
         recordVerdict(counters, verdict, verifier);
         bump(counters.received);
@@ -201,7 +201,7 @@ void frameInitiator(const SideContext& context)
 // The next data frame for a responder or receiver, or nullopt when the run is over for this side:
 // the peer sent its end frame, or it is done and the mechanism closed or went quiet. The frame
 // stays valid until releaseReceive().
-std::optional<std::span<const std::byte>> nextFrame(const SideContext& context)
+std::optional<Received> nextFrame(const SideContext& context)
 {
     Transport& transport = *context.transport;
     for (;;) {
@@ -223,7 +223,7 @@ std::optional<std::span<const std::byte>> nextFrame(const SideContext& context)
                 return std::nullopt;
             }
         }
-        return received.frame;
+        return received;
     }
 }
 
@@ -240,7 +240,7 @@ void frameResponder(const SideContext& context)
         if (!request)
             return;
         FrameHeader header {};
-        const auto verdict = verifier.check(*request, header);
+        const auto verdict = verifier.check(request->frame, header, request->payloadChecksum);
         transport.releaseReceive();
         recordVerdict(counters, verdict, verifier);
         bump(counters.received);
@@ -291,7 +291,7 @@ void frameReceiver(const SideContext& context)
             return;
         const std::uint64_t now = monotonicNs();
         FrameHeader header {};
-        const auto verdict = verifier.check(*message, header);
+        const auto verdict = verifier.check(message->frame, header, message->payloadChecksum);
         transport.releaseReceive();
         recordVerdict(counters, verdict, verifier);
         bump(counters.received);
