@@ -294,8 +294,12 @@ void RunResources::removeAll() noexcept
         }
     }
     m_entries.clear();
-    if (!m_directory.empty())
+    if (!m_directory.empty()) {
+        // By name first: a run that failed for want of descriptors may still hold them all, and
+        // then removeTree cannot open the directory to list it.
+        unlink((m_directory + "/" + kManifest).c_str());
         removeTree(m_directory);
+    }
     m_directory.clear();
 }
 
