@@ -57,6 +57,9 @@ Sync syncOf(const RaceSpec& spec)
     return Sync::None;
 }
 
+// Each reader checks at least this many copies (or `iterations`, if fewer) while the writer writes.
+constexpr std::uint64_t kCheckedReadsPerReader = 10'000;
+
 // Reader slot counters.
 enum Count { TornReads = 0, Retries = 1 };
 
@@ -77,7 +80,7 @@ public:
         m_info.workers = { 2, kMaxRaceWorkers, 2 };
         m_info.workersHelp = "processes: one writer, the rest readers";
         m_info.iterations = { 1, 100'000'000, 200'000 };
-        m_info.iterationsHelp = "record updates by the writer";
+        m_info.iterationsHelp = "record updates by the writer (more until each reader has checked 10,000 copies)";
         m_info.demoIterations = 20'000'000;
         m_info.windowNs = { 0, 1'000'000, 100 };
         m_info.windowHelp = "busy delay in the middle of each record update, and again between updates";
@@ -169,7 +172,18 @@ private:
         const std::size_t words = *worker.spec.recordSize / 8;
         const std::uint64_t window = *worker.spec.windowNs;
         const std::uint64_t iterations = *worker.spec.iterations;
-        for (std::uint64_t version = 1; version <= iterations && !worker.stopRequested(); ++version) {
+        // Readers compete with the writer for the CPUs: on a busy machine they may be scheduled
+        // only after most updates. The writer goes on past `iterations` until every reader has
+        // checked its share of copies taken while the record was changing.
+        const std::uint64_t readsEach = std::min(iterations, kCheckedReadsPerReader);
+        const auto readersCaughtUp = [&] {
+            for (unsigned i = 1; i < *worker.spec.workers; ++i)
+                if (worker.control.workers[i].done.load(std::memory_order_relaxed) < readsEach)
+                    return false;
+            return true;
+        };
+        for (std::uint64_t version = 1; !worker.stopRequested() && (version <= iterations || !readersCaughtUp());
+             ++version) {
             switch (sync) {
             case Sync::None:
                 writeRecord(record, words, version, window);
