@@ -1,5 +1,7 @@
 #include "mechanisms/streamfdtransport.h"
 
+#include <algorithm>
+
 #include "ipcpg/error.h"
 #include "mechanisms/fdio.h"
 
@@ -8,7 +10,8 @@ namespace ipcpg {
 StreamFdTransport::StreamFdTransport(const TransportConfig& config, Ends sideA, Ends sideB, std::string_view name)
     : m_name(name)
     , m_sendBuffer(config.frameBytes)
-    , m_receiveBuffer(config.frameBytes)
+    , m_receiveBuffers { AlignedBuffer(config.frameBytes), AlignedBuffer(config.mode == Mode::Stream ? config.frameBytes : 0) }
+    , m_readAhead(config.mode == Mode::Stream)
 {
     m_ends[0] = std::move(sideA);
     m_ends[1] = std::move(sideB);
@@ -42,11 +45,31 @@ Received StreamFdTransport::receive()
 {
     if (m_readFd < 0)
         throw Error(m_name + ": this side has no read end (mode does not receive in this direction)");
-    const std::size_t got = readExactly(m_readFd, m_receiveBuffer.span(), m_name);
-    if (got == 0)
+    AlignedBuffer& current = m_receiveBuffers[m_current];
+    if (!m_readAhead) {
+        const std::size_t got = readExactly(m_readFd, current.span(), m_name);
+        if (got == 0)
+            return { Received::Status::Closed, {} };
+        // A frame cut short by the peer closing is handed on as it is: the verifier counts it.
+        return { Received::Status::Frame, current.span().first(got) };
+    }
+    // The other buffer held the frame handed out last time, which its receiver is done with.
+    AlignedBuffer& other = m_receiveBuffers[1 - m_current];
+    m_filled = m_spilled;
+    m_spilled = 0;
+    while (m_filled < current.size()) {
+        const std::size_t missing = current.size() - m_filled;
+        const std::size_t got = readIntoTwo(m_readFd, current.span().subspan(m_filled), other.span(), m_name);
+        if (got == 0)
+            break;
+        m_filled += std::min(got, missing);
+        m_spilled = got > missing ? got - missing : 0;
+    }
+    if (m_filled == 0)
         return { Received::Status::Closed, {} };
-    // A frame cut short by the peer closing is handed on as it is: the verifier counts it.
-    return { Received::Status::Frame, m_receiveBuffer.span().first(got) };
+    m_current = 1 - m_current;
+    // As above, a frame cut short by the peer closing is handed on as it is.
+    return { Received::Status::Frame, current.span().first(m_filled) };
 }
 
 } // namespace ipcpg
