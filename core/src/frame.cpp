@@ -96,7 +96,9 @@ namespace {
 
 using Lanes = std::uint64_t __attribute__((vector_size(32)));
 
-std::uint64_t sumOfLanes(Lanes lanes) { return lanes[0] + lanes[1] + lanes[2] + lanes[3]; }
+// By reference: the callers are compiled for AVX2 and for plain x86-64, which pass a 32-byte
+// vector by value differently (in a register or in memory); unoptimised builds do not inline it.
+std::uint64_t sumOfLanes(const Lanes& lanes) { return lanes[0] + lanes[1] + lanes[2] + lanes[3]; }
 
 } // namespace
 
@@ -119,7 +121,8 @@ IPCPG_VECTOR_CLONES std::uint64_t PayloadPattern::checksum(std::span<const std::
         s0 += a;
         s1 += b;
     }
-    std::uint64_t sum = sumOfLanes(s0 + s1);
+    const Lanes all = s0 + s1;
+    std::uint64_t sum = sumOfLanes(all);
     for (; offset + 8 <= n; offset += 8)
         sum += loadWord(p + offset);
     if (offset < n) {
@@ -148,7 +151,8 @@ IPCPG_VECTOR_CLONES std::uint64_t PayloadPattern::copyAndChecksum(std::span<std:
         s1 += b;
     }
     std::memcpy(to + offset, from + offset, n - offset);
-    return sumOfLanes(s0 + s1) + checksum(src.subspan(offset));
+    const Lanes all = s0 + s1;
+    return sumOfLanes(all) + checksum(src.subspan(offset));
 }
 
 FrameVerifier::FrameVerifier(std::size_t payloadSize)
