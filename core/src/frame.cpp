@@ -59,7 +59,8 @@ PayloadPattern::PayloadPattern(std::size_t payloadSize, std::uint64_t seed)
     for (; offset + 8 <= m_size; offset += 8)
         storeWord(m_base.data() + offset, splitmix(state));
     const std::uint64_t tail = splitmix(state);
-    std::memcpy(m_base.data() + offset, &tail, m_size - offset);
+    if (offset < m_size)
+        std::memcpy(m_base.data() + offset, &tail, m_size - offset);
     // The stamped words are replaced in every message; their base value never counts.
     for (std::size_t line = 0; line < stampedLines(m_size); ++line)
         storeWord(m_base.data() + line * kLine, 0);
@@ -75,7 +76,8 @@ std::uint64_t PayloadPattern::stampSum(std::uint64_t sequence) const
 
 std::uint64_t PayloadPattern::build(std::span<std::byte> dst, std::uint64_t sequence) const
 {
-    std::memcpy(dst.data(), m_base.data(), m_size);
+    if (m_size > 0) // an empty payload may have no storage at all
+        std::memcpy(dst.data(), m_base.data(), m_size);
     return restamp(dst, sequence);
 }
 
@@ -150,7 +152,8 @@ IPCPG_VECTOR_CLONES std::uint64_t PayloadPattern::copyAndChecksum(std::span<std:
         s0 += a;
         s1 += b;
     }
-    std::memcpy(to + offset, from + offset, n - offset);
+    if (offset < n)
+        std::memcpy(to + offset, from + offset, n - offset);
     const Lanes all = s0 + s1;
     return sumOfLanes(all) + checksum(src.subspan(offset));
 }
