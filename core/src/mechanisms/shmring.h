@@ -75,7 +75,7 @@ public:
 
     struct Geometry {
         std::uint32_t slotCount = 0;
-        std::size_t slotStride = 0; // a multiple of 64
+        std::size_t slotStride = 0; // a multiple of 128 (whole pairs of cache lines)
         std::size_t frameBytes = 0;
 
         std::size_t bytes() const; // control lines and slots
