@@ -239,13 +239,18 @@ void frameResponder(const SideContext& context)
         const auto request = nextFrame(context);
         if (!request)
             return;
+        // Answer first, then verify, as a server that does not keep its client waiting would:
+        // the request is checked all the same (every transport keeps a received frame intact
+        // until releaseReceive(), whatever is sent meanwhile), but across cores the check runs
+        // while the reply travels instead of before it leaves.
+        const FrameHeader echoed = request->frame.size() >= kFrameHeaderSize ? readHeader(request->frame) : FrameHeader {};
+        writer.send(transport, echoed.sequence, echoed.flags, echoed.sendTimeNs);
+        bump(counters.sent);
         FrameHeader header {};
         const auto verdict = verifier.check(request->frame, header, request->payloadChecksum);
         transport.releaseReceive();
         recordVerdict(counters, verdict, verifier);
         bump(counters.received);
-        writer.send(transport, header.sequence, header.flags, header.sendTimeNs);
-        bump(counters.sent);
         if ((served & kCpuCheckMask) == 0)
             noteCpu(counters);
     }
