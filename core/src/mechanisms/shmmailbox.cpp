@@ -22,7 +22,7 @@ static_assert(std::atomic<std::uint64_t>::is_always_lock_free, "the mailbox need
 std::size_t ShmMailbox::slotCount(Mode mode, std::size_t frameBytes)
 {
     if (mode == Mode::PingPong)
-        return 1;
+        return 2;
     return std::clamp<std::size_t>(kRingBudget / (kLine + roundUp(frameBytes)), 2, kMaxSlots);
 }
 

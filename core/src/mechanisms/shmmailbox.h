@@ -37,8 +37,9 @@ public:
     Received receive() override;
     void releaseReceive() override;
 
-    // Slots per ring for a mode and frame size: one in ping-pong (one frame in flight per
-    // direction), a few in stream so the sender can run ahead.
+    // Slots per ring for a mode and frame size: two in ping-pong (a responder answers before it
+    // releases the request's slot, and the next request must not wait for that slot), a few in
+    // stream so the sender can run ahead.
     static std::size_t slotCount(Mode mode, std::size_t frameBytes);
 
 private:
