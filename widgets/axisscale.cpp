@@ -79,4 +79,20 @@ AxisScale AxisScale::forMaximum(Quantity quantity, double max)
     return scale;
 }
 
+AxisScale AxisScale::forElapsedSeconds(double seconds)
+{
+    AxisScale scale = forMaximum(Quantity::Seconds, seconds);
+    double end = 1;
+    for (double decade = 1; end < seconds; decade *= 10) {
+        for (const double mantissa : { 1.0, 2.0, 5.0 }) {
+            end = mantissa * decade;
+            if (end >= seconds)
+                break;
+        }
+    }
+    scale.niceMax = end;
+    scale.tickStep = niceStep(end);
+    return scale;
+}
+
 } // namespace ipcpg

@@ -16,6 +16,10 @@ struct AxisScale {
     double tickStep = 0.2;
 
     static AxisScale forMaximum(Quantity quantity, double max);
+    // The time axis of a run that is still going: its end jumps along 1, 2, 5 x 10^k seconds,
+    // so it changes (and its labels are laid out again) a few times per decade, not every
+    // second of the run.
+    static AxisScale forElapsedSeconds(double seconds);
     // A step of 1, 2 or 5 x 10^k that splits `range` into about `ticks` intervals.
     static double niceStep(double range, int ticks = 5);
 };

@@ -21,8 +21,13 @@ void ChartTheme::apply(QChart* chart, const QPalette& palette)
 {
     const QColor background = palette.color(QPalette::Base);
     const QColor text = palette.color(QPalette::Text);
-    QColor grid = text;
-    grid.setAlpha(isDark(palette) ? 50 : 35);
+    // The grid is a faint mix of text and background, made opaque here: a translucent pen
+    // would be blended into every pixel it covers on every refresh, a solid one is just written.
+    const double weight = isDark(palette) ? 50.0 / 255 : 35.0 / 255;
+    const auto mix = [weight](double ink, double paper) { return ink * weight + paper * (1 - weight); };
+    const QColor grid = QColor::fromRgbF(static_cast<float>(mix(text.redF(), background.redF())),
+        static_cast<float>(mix(text.greenF(), background.greenF())),
+        static_cast<float>(mix(text.blueF(), background.blueF())));
     chart->setBackgroundBrush(background);
     chart->setBackgroundPen(QPen(palette.color(QPalette::Mid)));
     chart->setTitleBrush(text);

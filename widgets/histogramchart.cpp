@@ -42,6 +42,9 @@ HistogramChart::HistogramChart(QWidget* parent)
     m_x->setBase(10);
     m_x->setLabelFormat(QStringLiteral("%g"));
     m_x->setMinorTickCount(8);
+    // Minor ticks on the axis, but only the decades as grid lines: each vertical line costs a
+    // round of the raster engine's thread pool on every refresh (see TimeSeriesChart, m_time).
+    m_x->setMinorGridLineVisible(false);
     m_y = new QValueAxis;
     m_y->setTitleText(tr("% of messages"));
     m_y->setLabelFormat(QStringLiteral("%.0f"));
@@ -79,7 +82,7 @@ void HistogramChart::setHistogram(const LatencyHistogram& histogram, const QStri
             marker->clear();
         m_x->setRange(1, 1000);
         m_x->setTitleText(tr("latency (µs)"));
-        m_y->setRange(0, 100);
+        setShareRange(100);
         return;
     }
     const AxisScale unit = AxisScale::forMaximum(AxisScale::Quantity::Nanoseconds, static_cast<double>(histogram.percentile(50)));
@@ -112,8 +115,7 @@ void HistogramChart::setHistogram(const LatencyHistogram& histogram, const QStri
     }
     m_upper->replace(upper);
     m_lower->replace(lower);
-    const double yMax = AxisScale::forMaximum(AxisScale::Quantity::Plain, peak).niceMax;
-    m_y->setRange(0, yMax);
+    setShareRange(peak);
     const double xMin = std::pow(10.0, std::floor(std::log10(bins.front().low / unit.divisor)));
     const double xMax = std::pow(10.0, std::ceil(std::log10(bins.back().high / unit.divisor)));
     m_x->setRange(xMin, std::max(xMax, xMin * 10));
@@ -121,10 +123,27 @@ void HistogramChart::setHistogram(const LatencyHistogram& histogram, const QStri
     const double percentiles[] = { 50.0, 99.0, 99.9 };
     for (int i = 0; i < m_markers.size(); ++i) {
         const double x = static_cast<double>(histogram.percentile(percentiles[i])) / unit.divisor;
-        m_markers[i]->replace({ QPointF(x, 0), QPointF(x, yMax) });
+        m_markers[i]->replace({ QPointF(x, 0), QPointF(x, m_y->max()) });
     }
 }
 
 void HistogramChart::applyPalette(const QPalette& palette) { ChartTheme::apply(chart(), palette); }
+
+void HistogramChart::setShareRange(double peak)
+{
+    // Ticks on round numbers (0, 10, 20 rather than 0, 12.5, 25), changed only when needed; a
+    // coarser step is set before a wider range, so the axis never lays out a flood of labels.
+    const AxisScale scale = AxisScale::forMaximum(AxisScale::Quantity::Plain, peak);
+    if (m_y->tickType() != QValueAxis::TicksDynamic) {
+        m_y->setTickType(QValueAxis::TicksDynamic);
+        m_y->setTickAnchor(0);
+    }
+    if (scale.tickStep > m_y->tickInterval())
+        m_y->setTickInterval(scale.tickStep);
+    if (m_y->max() != scale.niceMax || m_y->min() != 0)
+        m_y->setRange(0, scale.niceMax);
+    if (m_y->tickInterval() != scale.tickStep)
+        m_y->setTickInterval(scale.tickStep);
+}
 
 } // namespace ipcpg

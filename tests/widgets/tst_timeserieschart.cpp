@@ -47,6 +47,21 @@ private slots:
         QVERIFY2(mostTicks > 0, "the axis did not change");
         QVERIFY2(mostTicks <= 50, qPrintable(QStringLiteral("the axis held %1 ticks at once").arg(mostTicks)));
     }
+
+    // The time axis of a live run ends on 1, 2, 5 x 10^k seconds: through a 100-second run it
+    // takes seven values, and always holds the data.
+    void timeAxisGrowsInFewSteps()
+    {
+        QList<double> ends;
+        for (double t = 0.1; t <= 100.0; t += 0.1) {
+            const AxisScale scale = AxisScale::forElapsedSeconds(t);
+            QVERIFY2(scale.niceMax >= t, qPrintable(QString::number(t)));
+            QVERIFY(scale.niceMax / scale.tickStep <= 10);
+            if (ends.isEmpty() || ends.back() != scale.niceMax)
+                ends.append(scale.niceMax);
+        }
+        QCOMPARE(ends, (QList<double> { 1, 2, 5, 10, 20, 50, 100 }));
+    }
 };
 
 QTEST_MAIN(TestTimeSeriesChart)
