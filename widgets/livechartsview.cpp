@@ -80,7 +80,7 @@ LiveChartsView::LiveChartsView(QWidget* parent)
     m_timer.setInterval(1000 / kRefreshHz);
     connect(&m_timer, &QTimer::timeout, this, [this] {
         if (m_dirty)
-            refresh();
+            refreshCharts(++m_pacedRefreshes % kHistogramEvery == 0);
     });
     reset(RunSpec {});
 }
@@ -142,7 +142,7 @@ void LiveChartsView::setOverlays(const QList<RunRecording>& recordings)
     refresh();
 }
 
-void LiveChartsView::refresh()
+void LiveChartsView::refreshCharts(bool withHistogram)
 {
     m_dirty = false;
     ++m_refreshes;
@@ -153,8 +153,10 @@ void LiveChartsView::refresh()
     const double end = std::max(1.0, m_recording.lastTime());
     for (TimeSeriesChart* chart : { m_throughput, m_latency, m_errors, m_cost })
         chart->refresh(end);
-    const bool roundTrip = m_recording.spec().mode == Mode::PingPong;
-    m_histogram->setHistogram(m_recording.histogram(), roundTrip ? tr("round trip") : tr("one way"));
+    if (withHistogram) {
+        const bool roundTrip = m_recording.spec().mode == Mode::PingPong;
+        m_histogram->setHistogram(m_recording.histogram(), roundTrip ? tr("round trip") : tr("one way"));
+    }
     emit refreshed();
 }
 

@@ -23,6 +23,9 @@ class LiveChartsView : public QWidget {
 
 public:
     static constexpr int kRefreshHz = 15;
+    // While live, the histogram is redrawn at every second paced refresh. It shows the whole
+    // run, so it changes slowly, and it was a third of the cost of a refresh.
+    static constexpr int kHistogramEvery = 2;
 
     explicit LiveChartsView(QWidget* parent = nullptr);
 
@@ -38,7 +41,7 @@ public:
     void setSideWidget(QWidget* widget);
 
     // Copies the recording into the charts now (the timer does this while live).
-    void refresh();
+    void refresh() { refreshCharts(true); }
 
     TimeSeriesChart* throughputChart() const { return m_throughput; }
     TimeSeriesChart* latencyChart() const { return m_latency; }
@@ -57,10 +60,13 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
+    void refreshCharts(bool withHistogram);
+
     RunRecording m_recording;
     QList<RunRecording> m_overlays;
     bool m_dirty = false;
     int m_refreshes = 0;
+    int m_pacedRefreshes = 0;
     QTimer m_timer;
     TimeSeriesChart* m_throughput = nullptr;
     TimeSeriesChart* m_latency = nullptr;

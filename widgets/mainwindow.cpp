@@ -309,6 +309,7 @@ void MainWindow::onFinished(const RunResult& result)
 void MainWindow::onFailed(const QString& reason)
 {
     m_charts->setLive(false);
+    m_charts->refresh(); // everything that arrived, the histogram included
     showError(tr("Run failed: %1").arg(reason));
     emit runFailed(reason);
 }
