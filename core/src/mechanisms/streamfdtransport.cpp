@@ -55,21 +55,21 @@ Received StreamFdTransport::receive()
     }
     // The other buffer held the frame handed out last time, which its receiver is done with.
     AlignedBuffer& other = m_receiveBuffers[1 - m_current];
-    m_filled = m_spilled;
+    std::size_t filled = m_spilled;
     m_spilled = 0;
-    while (m_filled < current.size()) {
-        const std::size_t missing = current.size() - m_filled;
-        const std::size_t got = readIntoTwo(m_readFd, current.span().subspan(m_filled), other.span(), m_name);
+    while (filled < current.size()) {
+        const std::size_t missing = current.size() - filled;
+        const std::size_t got = readIntoTwo(m_readFd, current.span().subspan(filled), other.span(), m_name);
         if (got == 0)
             break;
-        m_filled += std::min(got, missing);
+        filled += std::min(got, missing);
         m_spilled = got > missing ? got - missing : 0;
     }
-    if (m_filled == 0)
+    if (filled == 0)
         return { Received::Status::Closed, {} };
     m_current = 1 - m_current;
     // As above, a frame cut short by the peer closing is handed on as it is.
-    return { Received::Status::Frame, current.span().first(m_filled) };
+    return { Received::Status::Frame, current.span().first(filled) };
 }
 
 } // namespace ipcpg

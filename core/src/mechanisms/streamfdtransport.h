@@ -48,8 +48,7 @@ private:
     bool m_sendBufferBuilt = false;
     bool m_readAhead; // stream mode
     int m_current = 0; // the buffer that the next frame completes
-    std::size_t m_filled = 0; // bytes of it already read
-    std::size_t m_spilled = 0; // bytes of the next frame read into the other buffer
+    std::size_t m_spilled = 0; // bytes of the next frame already read into the other buffer
 };
 
 } // namespace ipcpg
