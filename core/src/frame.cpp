@@ -104,7 +104,9 @@ std::uint64_t sumOfLanes(const Lanes& lanes) { return lanes[0] + lanes[1] + lane
 
 } // namespace
 
-#if defined(__x86_64__) && defined(__GNUC__)
+// Not under ThreadSanitizer: the loader runs a clone's resolver before the TSan runtime is up,
+// and an instrumented resolver crashes every program at start.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_THREAD__)
 #define IPCPG_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define IPCPG_VECTOR_CLONES
