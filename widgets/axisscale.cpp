@@ -1,5 +1,7 @@
 #include "axisscale.h"
 
+#include <QValueAxis>
+
 #include <QCoreApplication>
 #include <cmath>
 
@@ -93,6 +95,31 @@ AxisScale AxisScale::forElapsedSeconds(double seconds)
     scale.niceMax = end;
     scale.tickStep = niceStep(end);
     return scale;
+}
+
+void applyScale(QValueAxis* axis, const AxisScale& scale)
+{
+    if (axis->tickType() != QValueAxis::TicksDynamic) {
+        axis->setTickType(QValueAxis::TicksDynamic);
+        axis->setTickAnchor(0);
+    }
+    const bool stepGrows = scale.tickStep > axis->tickInterval();
+    if (stepGrows)
+        axis->setTickInterval(scale.tickStep);
+    if (axis->max() != scale.niceMax || axis->min() != 0)
+        axis->setRange(0, scale.niceMax);
+    if (!stepGrows && axis->tickInterval() != scale.tickStep)
+        axis->setTickInterval(scale.tickStep);
+}
+
+QString axisTitle(const QString& titleTemplate, const QString& unit)
+{
+    QString title = titleTemplate;
+    if (unit.isEmpty())
+        title.remove(QStringLiteral(" (%1)"));
+    else if (title.contains(QStringLiteral("%1")))
+        title = title.arg(unit);
+    return title;
 }
 
 } // namespace ipcpg

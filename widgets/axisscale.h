@@ -2,6 +2,8 @@
 
 #include <QString>
 
+QT_FORWARD_DECLARE_CLASS(QValueAxis)
+
 namespace ipcpg {
 
 // Chooses how to label an axis for values up to `max`: the unit to show (µs rather than 1e-6 s),
@@ -23,5 +25,17 @@ struct AxisScale {
     // A step of 1, 2 or 5 x 10^k that splits `range` into about `ticks` intervals.
     static double niceStep(double range, int ticks = 5);
 };
+
+// Sets a value axis to 0 .. scale.niceMax with ticks every scale.tickStep, touching only what
+// changed: each change makes Qt Charts lay out its labels again, which costs far more than
+// drawing a few hundred points.
+//
+// The order matters: an intermediate state of a wide range with the old, small step would make
+// Qt Charts create thousands of label items (and keep them, which makes every later repaint
+// slow). So a growing step is set before the range, a shrinking one after it.
+void applyScale(QValueAxis* axis, const AxisScale& scale);
+
+// "count (%1)" becomes "count (millions)", or just "count" when the values need no unit.
+QString axisTitle(const QString& titleTemplate, const QString& unit);
 
 } // namespace ipcpg

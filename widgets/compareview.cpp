@@ -393,10 +393,7 @@ void CompareView::rebuildChart()
         series->attachAxis(axis);
     } else {
         auto* axis = new QValueAxis;
-        // Step before range: see TimeSeriesChart's configureAxis for why the order matters.
-        axis->setTickInterval(scale.tickStep);
-        axis->setTickType(QValueAxis::TicksDynamic);
-        axis->setRange(0, scale.niceMax);
+        applyScale(axis, scale);
         axis->setLabelFormat(scale.tickStep >= 1 ? QStringLiteral("%.0f") : QStringLiteral("%.1f"));
         axis->setTitleText(title);
         chart->addAxis(axis, Qt::AlignLeft);

@@ -82,7 +82,7 @@ void HistogramChart::setHistogram(const LatencyHistogram& histogram, const QStri
             marker->clear();
         m_x->setRange(1, 1000);
         m_x->setTitleText(tr("latency (µs)"));
-        setShareRange(100);
+        applyScale(m_y, AxisScale::forMaximum(AxisScale::Quantity::Plain, 100));
         return;
     }
     const AxisScale unit = AxisScale::forMaximum(AxisScale::Quantity::Nanoseconds, static_cast<double>(histogram.percentile(50)));
@@ -115,7 +115,8 @@ void HistogramChart::setHistogram(const LatencyHistogram& histogram, const QStri
     }
     m_upper->replace(upper);
     m_lower->replace(lower);
-    setShareRange(peak);
+    // Ticks on round numbers: 0, 10, 20 rather than 0, 12.5, 25.
+    applyScale(m_y, AxisScale::forMaximum(AxisScale::Quantity::Plain, peak));
     const double xMin = std::pow(10.0, std::floor(std::log10(bins.front().low / unit.divisor)));
     const double xMax = std::pow(10.0, std::ceil(std::log10(bins.back().high / unit.divisor)));
     m_x->setRange(xMin, std::max(xMax, xMin * 10));
@@ -128,22 +129,5 @@ void HistogramChart::setHistogram(const LatencyHistogram& histogram, const QStri
 }
 
 void HistogramChart::applyPalette(const QPalette& palette) { ChartTheme::apply(chart(), palette); }
-
-void HistogramChart::setShareRange(double peak)
-{
-    // Ticks on round numbers (0, 10, 20 rather than 0, 12.5, 25), changed only when needed; a
-    // coarser step is set before a wider range, so the axis never lays out a flood of labels.
-    const AxisScale scale = AxisScale::forMaximum(AxisScale::Quantity::Plain, peak);
-    if (m_y->tickType() != QValueAxis::TicksDynamic) {
-        m_y->setTickType(QValueAxis::TicksDynamic);
-        m_y->setTickAnchor(0);
-    }
-    if (scale.tickStep > m_y->tickInterval())
-        m_y->setTickInterval(scale.tickStep);
-    if (m_y->max() != scale.niceMax || m_y->min() != 0)
-        m_y->setRange(0, scale.niceMax);
-    if (m_y->tickInterval() != scale.tickStep)
-        m_y->setTickInterval(scale.tickStep);
-}
 
 } // namespace ipcpg

@@ -25,7 +25,6 @@ public:
     QLineSeries* shape() const { return m_upper; }
 
 private:
-    void setShareRange(double peak); // the % axis, for a tallest bin of `peak` %
     QLineSeries* m_upper = nullptr;
     QLineSeries* m_lower = nullptr;
     QAreaSeries* m_area = nullptr;

@@ -63,44 +63,19 @@ void configureLogAxis(QLogValueAxis* axis, const AxisScale& scale, double smalle
     const double top = std::max(high, low * 10);
     if (axis->min() != low || axis->max() != top)
         axis->setRange(low, top);
-    QString title = titleTemplate;
-    if (scale.unit.isEmpty())
-        title.remove(QStringLiteral(" (%1)"));
-    else if (title.contains(QStringLiteral("%1")))
-        title = title.arg(scale.unit);
+    const QString title = axisTitle(titleTemplate, scale.unit);
     if (axis->titleText() != title)
         axis->setTitleText(title);
 }
 
-// Reconfigures an axis only when its scale changed: a changed range or title makes the chart lay
-// out its labels again, which costs far more than drawing a few hundred points.
-//
-// The order matters: Qt Charts lays out the labels on every change, and an intermediate state of a
-// wide range with the old, small step would make it create thousands of label items (and keep
-// them, which makes every later repaint slow). So a growing step is set before the range, a
-// shrinking one after it.
+// Reconfigures an axis only when its scale changed (see applyScale).
 void configureAxis(QValueAxis* axis, const AxisScale& scale, const QString& titleTemplate)
 {
-    if (axis->tickType() != QValueAxis::TicksDynamic) {
-        axis->setTickType(QValueAxis::TicksDynamic);
-        axis->setTickAnchor(0);
-    }
-    const bool stepGrows = scale.tickStep > axis->tickInterval();
-    if (stepGrows)
-        axis->setTickInterval(scale.tickStep);
-    if (axis->max() != scale.niceMax || axis->min() != 0)
-        axis->setRange(0, scale.niceMax);
-    if (!stepGrows && axis->tickInterval() != scale.tickStep)
-        axis->setTickInterval(scale.tickStep);
+    applyScale(axis, scale);
     const QString format = scale.tickStep >= 1 ? QStringLiteral("%.0f") : (scale.tickStep >= 0.1 ? QStringLiteral("%.1f") : QStringLiteral("%.2f"));
     if (axis->labelFormat() != format)
         axis->setLabelFormat(format);
-    // "count (%1)" becomes "count (millions)", or just "count" when the values need no unit.
-    QString title = titleTemplate;
-    if (scale.unit.isEmpty())
-        title.remove(QStringLiteral(" (%1)"));
-    else if (title.contains(QStringLiteral("%1")))
-        title = title.arg(scale.unit);
+    const QString title = axisTitle(titleTemplate, scale.unit);
     if (axis->titleText() != title)
         axis->setTitleText(title);
 }
