@@ -1,6 +1,8 @@
 #include "commands.h"
 
+#include <algorithm>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <sstream>
 #include <unistd.h>
@@ -41,6 +43,19 @@ SupervisorOptions supervisorOptions()
     return options;
 }
 
+// One line per live sample, so a long run in a terminal shows it is moving (and a script can
+// wait for a run to be under way); on stderr, so stdout keeps only the result.
+void printProgress(const SampleMessage& sample)
+{
+    const double measured = std::min(sample.intervalS, sample.elapsedS);
+    std::ostringstream line;
+    line << "ipcpg: progress " << (sample.elapsedS < 0 ? "warm-up " : "") << std::fixed << std::setprecision(1)
+         << sample.elapsedS << " s, " << sample.totalMessages << " messages"
+         << (measured > 0 ? ", " + formatRate(static_cast<double>(sample.messages) / measured) : std::string())
+         << '\n';
+    std::cerr << line.str() << std::flush;
+}
+
 } // namespace
 
 int listCommand(Format format)
@@ -53,7 +68,10 @@ int runCommand(const RunArguments& arguments)
 {
     RunSpec spec = arguments.spec;
     MechanismRegistry::instance().validate(spec); // UsageError -> exit 2 before anything starts
-    const RunOutcome outcome = superviseRun(spec, supervisorOptions());
+    SupervisorOptions options = supervisorOptions();
+    if (arguments.progress)
+        options.onSample = printProgress;
+    const RunOutcome outcome = superviseRun(spec, options);
     if (outcome.exitCode == 2) {
         std::cerr << "ipcpg: " << outcome.error << '\n';
         return 2;

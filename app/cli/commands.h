@@ -17,6 +17,7 @@ struct RunArguments {
     RunSpec spec;
     Format format = Format::Table;
     std::string outPath;
+    bool progress = false; // a line on stderr per live sample
 };
 
 struct SweepArguments {

@@ -28,6 +28,7 @@ struct RawRunOptions {
     std::vector<std::string> options;
     std::string format = "table";
     std::string out;
+    bool progress = false;
 };
 
 void addRunOptions(CLI::App& command, RawRunOptions& raw, bool sweep)
@@ -49,6 +50,9 @@ void addRunOptions(CLI::App& command, RawRunOptions& raw, bool sweep)
     command.add_option("--option,-o", raw.options, "Mechanism option name=value (repeatable), e.g. payload=shm");
     command.add_option("--format,-f", raw.format, "table, json or csv");
     command.add_option("--out", raw.out, "Write the result to this file instead of stdout");
+    if (!sweep)
+        command.add_flag("--progress", raw.progress,
+            "Print a line on stderr for every live sample (about 10 a second): elapsed time, messages, rate");
 }
 
 ipcpg::RunSpec baseSpec(const CLI::App& command, const RawRunOptions& raw)
@@ -144,6 +148,7 @@ int main(int argc, char** argv)
             arguments.spec.placement = parsePlacementArgument(runRaw.placement);
             arguments.format = parseFormat(runRaw.format, true);
             arguments.outPath = runRaw.out;
+            arguments.progress = runRaw.progress;
             return runCommand(arguments);
         }
         if (*sweep) {

@@ -173,7 +173,8 @@ private slots:
         QElapsedTimer timer;
         timer.start();
         const RaceOutcome outcome = race(spec, options);
-        QVERIFY(timer.elapsed() < 5000);
+        // That it stopped early, the partial result says; the time is a bound for a hang only.
+        QVERIFY(timer.elapsed() < test::kEndedEarlyMs);
         QCOMPARE(outcome.exitCode, 0);
         QVERIFY(outcome.result && outcome.result->partial);
         // A correct ring drains what was produced before it stops: still nothing lost.
@@ -204,7 +205,7 @@ private slots:
         QElapsedTimer timer;
         timer.start();
         const RaceOutcome outcome = race(spec, options);
-        QVERIFY(timer.elapsed() < 10000);
+        QVERIFY(timer.elapsed() < test::kEndedEarlyMs); // a bound for a hang; partial says it ended early
         QCOMPARE(outcome.exitCode, 1);
         const QString error = QString::fromStdString(outcome.error);
         QVERIFY2(error.contains(QStringLiteral("pid %1").arg(killed)) && error.contains(QStringLiteral("signal 9")),

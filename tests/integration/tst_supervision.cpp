@@ -1,5 +1,6 @@
 // What happens when things go wrong around a run: a side killed or stopped, a stop request.
 #include <QElapsedTimer>
+#include <algorithm>
 #include <QTemporaryDir>
 #include <QTest>
 #include <csignal>
@@ -27,7 +28,7 @@ private slots:
         QFETCH(int, side);
         RunSpec spec;
         spec.mechanism = "pipe";
-        spec.durationS = 30;
+        spec.durationS = test::kLongRunS;
         QElapsedTimer timer;
         timer.start();
         int killedPid = 0;
@@ -35,7 +36,7 @@ private slots:
             killedPid = hello.workerPids.at(static_cast<std::size_t>(side));
             ::kill(killedPid, SIGKILL);
         });
-        QVERIFY(timer.elapsed() < 10000);
+        QVERIFY(timer.elapsed() < test::kEndedEarlyMs);
         QCOMPARE(outcome.exitCode, 1);
         const QString error = QString::fromStdString(outcome.error);
         QVERIFY2(error.contains(QStringLiteral("pid %1").arg(killedPid)), qPrintable(error));
@@ -51,12 +52,12 @@ private slots:
     {
         RunSpec spec;
         spec.mechanism = "pipe";
-        spec.durationS = 30;
+        spec.durationS = test::kLongRunS;
         QElapsedTimer timer;
         timer.start();
         const RunOutcome outcome = test::runWorkerAndAct(
             spec, 3, [](const HelloMessage& hello) { ::kill(hello.workerPids.at(1), SIGSTOP); });
-        QVERIFY(timer.elapsed() < 10000);
+        QVERIFY(timer.elapsed() < test::kEndedEarlyMs);
         QCOMPARE(outcome.exitCode, 1);
         QVERIFY2(QString::fromStdString(outcome.error).contains(QStringLiteral("stopped")), outcome.error.c_str());
         QVERIFY(outcome.result && outcome.result->partial);
@@ -67,11 +68,11 @@ private slots:
     {
         RunSpec spec;
         spec.mechanism = "pipe";
-        spec.durationS = 30;
+        spec.durationS = test::kLongRunS;
         QElapsedTimer timer;
         timer.start();
         const RunOutcome outcome = test::runWorkerCancelledAfter(spec, 3);
-        QVERIFY(timer.elapsed() < 5000);
+        QVERIFY(timer.elapsed() < test::kEndedEarlyMs);
         QCOMPARE(outcome.exitCode, 0);
         QVERIFY(outcome.result && outcome.result->partial);
         QVERIFY(outcome.result->messages > 0);
@@ -96,7 +97,10 @@ private slots:
         QElapsedTimer timer;
         timer.start();
         const RunOutcome outcome = superviseRun(spec, options);
-        QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
+        // Bounded by the silence limit (1 s), the 2 s the supervisor waits for an exit and the 2 s
+        // after a kill, and room for a sanitizer build on a loaded machine; an unbounded wait (the
+        // fault this checks) would hit ctest's timeout instead.
+        QVERIFY2(timer.elapsed() < 20000, qPrintable(QString::number(timer.elapsed())));
         QCOMPARE(outcome.exitCode, 1);
         QVERIFY2(QString::fromStdString(outcome.error).contains(fake.expected), outcome.error.c_str());
         const int pid = test::fakeWorkerPid(QString::fromStdString(options.workerPath));
@@ -115,7 +119,15 @@ private slots:
         options.onSample = [&](const SampleMessage& sample) { samples.push_back(sample); };
         const RunOutcome outcome = superviseRun(spec, options);
         QVERIFY2(outcome.exitCode == 0, outcome.error.c_str());
-        QVERIFY2(samples.size() >= 7 && samples.size() <= 15, qPrintable(QString::number(samples.size())));
+        // The pace is the lead's: the median gap between samples, which a loaded machine may
+        // stretch now and then but not as a rule (a count in a second would race the clock).
+        QVERIFY2(samples.size() >= 3, qPrintable(QString::number(samples.size())));
+        std::vector<double> gaps;
+        for (std::size_t i = 1; i < samples.size(); ++i)
+            gaps.push_back(samples[i].elapsedS - samples[i - 1].elapsedS);
+        std::nth_element(gaps.begin(), gaps.begin() + static_cast<std::ptrdiff_t>(gaps.size() / 2), gaps.end());
+        const double medianGap = gaps[gaps.size() / 2];
+        QVERIFY2(medianGap >= 0.05 && medianGap <= 0.2, qPrintable(QString::number(medianGap)));
         std::uint64_t total = 0;
         std::uint64_t histogramTotal = 0;
         for (const SampleMessage& sample : samples) {
@@ -123,12 +135,14 @@ private slots:
             for (const auto& bucket : sample.histogramDelta)
                 histogramTotal += bucket.second;
         }
-        // Every measured message shows up in the samples, and in their histograms. The counter and
-        // the histogram are read one after the other while the side runs on: a few messages apart
+        // Every measured message shows up in the samples, and in their histograms: the deltas add
+        // up to the last running total, which the result's count includes. The counter and the
+        // histogram are read one after the other while the side runs on: a few messages apart
         // normally, more when the lead is preempted in between (a loaded machine, a sanitizer
         // build), hence a slack of a few messages or 0.1%.
+        QCOMPARE(total, samples.back().totalMessages);
+        QVERIFY(total > 0);
         QVERIFY(total <= outcome.result->messages);
-        QVERIFY(total >= outcome.result->messages * 8 / 10);
         const std::uint64_t slack = std::max<std::uint64_t>(4, total / 1000);
         QVERIFY2(histogramTotal + slack >= total && histogramTotal <= total + slack,
             qPrintable(QStringLiteral("histogram %1, counted %2").arg(histogramTotal).arg(total)));

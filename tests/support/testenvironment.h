@@ -17,6 +17,13 @@
 
 namespace ipcpg::test {
 
+// "Ended early" checks. A run that must stop at once (a stop, a dead or stopped worker) is given
+// kLongRunS and must end within kEndedEarlyMs, a third of it: that tells a prompt stop from a run
+// that waited for its end on any machine. A prompt stop takes well under a second on an idle
+// machine and a few seconds in a sanitizer build on a loaded one; the bound is not a speed.
+constexpr double kLongRunS = 60;
+constexpr int kEndedEarlyMs = 20000;
+
 // Gives the test process (and every worker it starts) a private XDG_RUNTIME_DIR under /tmp, so
 // tests running in parallel never see each other's socket files and paths stay short enough for
 // AF_UNIX (108 bytes).
@@ -50,6 +57,12 @@ ProgramOutput runCli(const QStringList& arguments, int timeoutMs = 60000);
 QString requiredEnvironment(const char* name);
 
 
+// Waits until `cli`, an `ipcpg run --progress` it started, reports a live sample after warm-up
+// with at least one measured message: the run is under way and its front end has heard so. What
+// was read of its stderr is appended to `stderrSoFar`. False when the process ended first or
+// nothing came within timeoutMs (a bound for a hang, not a speed: tests pass a generous one).
+bool waitForMeasuredProgress(QProcess& cli, QByteArray& stderrSoFar, int timeoutMs = 60000);
+
 // A stand-in for ipcpg-worker that breaks the control protocol in one way, for checking that a
 // front end fails the run cleanly, with a message, and never hangs or crashes on it.
 struct FakeWorker {
@@ -68,7 +81,7 @@ int fakeWorkerPid(const QString& path);
 // The rows of a data-driven test over misbehavingWorkers(): one int column "index".
 void addMisbehavingWorkerRows();
 
-// Waits until `frontEnd` (a started ipcpg or ipc-playground) has a run under way, SIGKILLs it and
+// Waits until `frontEnd` (a started ipcpg or ipc-playground) has its worker processes, SIGKILLs it and
 // checks, QTest style, that its workers are gone within 1 s and took their kernel objects and
 // run directory with them (the lead's parent-death signal makes it clean up). Check
 // QTest::currentTestFailed() after it.

@@ -95,7 +95,7 @@ private slots:
         window.show();
         RunSpec spec;
         spec.mechanism = MechanismRegistry::instance().all().front()->info().id;
-        spec.durationS = 60;
+        spec.durationS = test::kLongRunS;
         window.setupPanel()->setSpec(spec);
         QSignalSpy finished(&window, &MainWindow::runFinished);
         QSignalSpy failed(&window, &MainWindow::runFailed);
@@ -103,12 +103,12 @@ private slots:
         HelloMessage hello;
         connect(window.controller(), &RunController::started, this, [&](const HelloMessage& h) { hello = h; });
         QVERIFY(window.startRun());
-        QTRY_VERIFY_WITH_TIMEOUT(samples.count() >= 3, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(samples.count() >= 3, 60000);
         const test::RunObjects objects = test::objectsOfLiveRun(m_runtime.path(), hello.pid);
         const int pid = victim == 0 ? hello.pid : hello.workerPids.at(static_cast<qsizetype>(victim - 1));
         QCOMPARE(::kill(pid, SIGKILL), 0);
 
-        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, test::kEndedEarlyMs);
         const QString reason = failed.at(0).at(0).toString();
         QVERIFY2(reason.contains(QStringLiteral("pid %1)").arg(pid)), qPrintable(reason));
         QVERIFY2(reason.contains(QStringLiteral("signal 9")), qPrintable(reason));
@@ -135,7 +135,7 @@ private slots:
         spec.durationS = 0.3;
         window.setupPanel()->setSpec(spec);
         QVERIFY(window.startRun());
-        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 60000); // a 0.3 s run: a bound for a hang
         QCOMPARE(failed.count(), 1);
         QVERIFY(!finished.at(1).at(0).value<RunResult>().partial);
         QVERIFY(banner->isHidden());
@@ -157,18 +157,20 @@ private slots:
         QElapsedTimer timer;
         timer.start();
         QVERIFY(controller.start(spec));
-        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 8000);
-        QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
+        // Bounded by the silence limit (1 s) and the waits for an exit after it, with room for a
+        // sanitizer build on a loaded machine; an unbounded wait (the fault checked) never ends.
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 20000);
+        qInfo("the run failed %lld ms after it started", timer.elapsed());
         const QString reason = failed.at(0).at(0).toString();
         QVERIFY2(reason.contains(fake.expected), qPrintable(reason));
         QCOMPARE(controller.state(), RunController::State::Idle);
         const int pid = test::fakeWorkerPid(path);
         QVERIFY(pid > 0);
-        QVERIFY2(test::waitUntilGone({ pid }, 2000), "the fake worker was left running");
+        QVERIFY2(test::waitUntilGone({ pid }, 5000), "the fake worker was left running");
         // The controller takes the next run.
         QSignalSpy failedAgain(&controller, &RunController::failed);
         QVERIFY(controller.start(spec));
-        QTRY_COMPARE_WITH_TIMEOUT(failedAgain.count(), 1, 8000);
+        QTRY_COMPARE_WITH_TIMEOUT(failedAgain.count(), 1, 20000);
     }
 
     // Killed outright, the app cannot stop its run: the lead's parent-death signal (SIGTERM)
@@ -180,7 +182,7 @@ private slots:
         gui.start(guiPath(),
             { QStringLiteral("--mechanism"),
                 QString::fromStdString(MechanismRegistry::instance().all().front()->info().id),
-                QStringLiteral("--duration"), QStringLiteral("60"), QStringLiteral("--start") });
+                QStringLiteral("--duration"), QStringLiteral("3600"), QStringLiteral("--start") });
         QVERIFY(gui.waitForStarted());
         test::killFrontEndAndCheckItsWorkersGo(gui, m_runtime);
     }
