@@ -165,9 +165,7 @@ MainWindow::MainWindow(QWidget* parent)
         if (sample.elapsedS < 0)
             m_liveStatus->setText(tr("warming up"));
         else
-            m_liveStatus->setText(tr("%1 s · %2").arg(sample.elapsedS, 0, 'f', 1).arg(formatRateQ(sample.intervalS > 0
-                    ? static_cast<double>(sample.messages) / sample.intervalS
-                    : 0.0)));
+            m_liveStatus->setText(tr("%1 s · %2").arg(sample.elapsedS, 0, 'f', 1).arg(formatRateQ(messageRate(sample))));
     });
     connect(m_controller, &RunController::finished, this, &MainWindow::onFinished);
     connect(m_controller, &RunController::failed, this, &MainWindow::onFailed);

@@ -28,13 +28,13 @@ void RunRecording::addSample(const SampleMessage& sample)
         return;
     // The first interval after warm-up is partly warm-up, whose messages are not counted: rate
     // it over its measured part only. A sliver of an interval says nothing; skip it.
-    const double measuredS = std::min(sample.intervalS, sample.elapsedS);
+    const double measuredS = measuredSeconds(sample);
     if (measuredS < 0.01)
         return;
     ++m_samples;
     const double t = sample.elapsedS;
     m_lastTime = t;
-    m_series[MessagesPerSecond].append(t, static_cast<double>(sample.messages) / measuredS);
+    m_series[MessagesPerSecond].append(t, messageRate(sample));
     m_series[BytesPerSecond].append(t, static_cast<double>(sample.bytes) / measuredS);
     if (sample.latencyNs.count > 0) {
         m_series[LatencyP50].append(t, sample.latencyNs.p50);
@@ -51,6 +51,12 @@ void RunRecording::addSample(const SampleMessage& sample)
         m_series[CpuNsPerMessage].append(t, cpuDelta * 1e9 / static_cast<double>(sample.messages));
         m_series[SwitchesPerMessage].append(t, static_cast<double>(switchDelta) / static_cast<double>(sample.messages));
     }
+}
+
+void RunRecording::setResult(const RunResult& result)
+{
+    m_result = result;
+    m_histogram = result.histogram;
 }
 
 QString RunRecording::describe() const

@@ -35,7 +35,8 @@ public:
     explicit RunRecording(RunSpec spec = {});
 
     void addSample(const SampleMessage& sample);
-    void setResult(const RunResult& result) { m_result = result; }
+    // The run's own account replaces what the samples added up to: its histogram is the one shown.
+    void setResult(const RunResult& result);
 
     const RunSpec& spec() const { return m_spec; }
     const std::optional<RunResult>& result() const { return m_result; }

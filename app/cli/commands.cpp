@@ -47,11 +47,10 @@ SupervisorOptions supervisorOptions()
 // wait for a run to be under way); on stderr, so stdout keeps only the result.
 void printProgress(const SampleMessage& sample)
 {
-    const double measured = std::min(sample.intervalS, sample.elapsedS);
     std::ostringstream line;
     line << "ipcpg: progress " << (sample.elapsedS < 0 ? "warm-up " : "") << std::fixed << std::setprecision(1)
          << sample.elapsedS << " s, " << sample.totalMessages << " messages"
-         << (measured > 0 ? ", " + formatRate(static_cast<double>(sample.messages) / measured) : std::string())
+         << (measuredSeconds(sample) > 0 ? ", " + formatRate(messageRate(sample)) : std::string())
          << '\n';
     std::cerr << line.str() << std::flush;
 }

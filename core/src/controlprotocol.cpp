@@ -1,5 +1,6 @@
 #include "ipcpg/controlprotocol.h"
 
+#include <algorithm>
 #include <climits>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -41,6 +42,7 @@ struct Encoder {
             { "histogram", bucketsJson(s.histogramDelta) },
             { "expected", s.expected },
             { "observed", s.observed },
+            { "samples_not_written", s.samplesNotWritten },
         };
     }
     nlohmann::json operator()(const ResultMessage& r) const { return { { "type", "result" }, { "result", r.result } }; }
@@ -117,6 +119,8 @@ SampleMessage parseSample(const nlohmann::json& json)
         s.expected = it->get<std::uint64_t>();
     if (const auto it = json.find("observed"); it != json.end() && it->is_number_unsigned())
         s.observed = it->get<std::uint64_t>();
+    if (const auto it = json.find("samples_not_written"); it != json.end() && it->is_number_unsigned())
+        s.samplesNotWritten = it->get<std::uint64_t>();
     return s;
 }
 
@@ -247,6 +251,17 @@ std::string ControlLineBuffer::takeRemainder()
     m_buffer.clear();
     m_scanFrom = 0;
     return rest;
+}
+
+double measuredSeconds(const SampleMessage& sample)
+{
+    return sample.elapsedS > 0 ? std::min(sample.intervalS, sample.elapsedS) : 0.0;
+}
+
+double messageRate(const SampleMessage& sample)
+{
+    const double seconds = measuredSeconds(sample);
+    return seconds > 0 ? static_cast<double>(sample.messages) / seconds : 0.0;
 }
 
 } // namespace ipcpg

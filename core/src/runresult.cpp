@@ -196,6 +196,7 @@ void to_json(nlohmann::json& json, const RunResult& result)
         { "objects", result.objects },
         { "partial", result.partial },
         { "error", result.error },
+        { "samples_not_written", result.samplesNotWritten },
     };
     nlohmann::json sides = nlohmann::json::array();
     for (const auto& side : result.sides)
@@ -267,6 +268,7 @@ void from_json(const nlohmann::json& json, RunResult& result)
     result.objects = json.value("objects", std::vector<std::string> {});
     result.partial = json.value("partial", false);
     result.error = json.value("error", "");
+    result.samplesNotWritten = whole<std::uint64_t>(json, "samples_not_written", 0);
     if (const auto sides = json.find("sides"); sides != json.end() && sides->is_array()) {
         for (const auto& side : *sides) {
             if (side.is_object())

@@ -37,6 +37,7 @@ std::optional<RunResult> SampleAccumulator::partialResult(const RunSpec& spec, c
     result.warmupS = spec.warmupS;
     result.partial = true;
     result.error = error;
+    result.samplesNotWritten = m_last.samplesNotWritten;
     return result;
 }
 

@@ -4,8 +4,15 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <csignal>
+#include <fcntl.h>
+#include <nlohmann/json.hpp>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 
+#include "ipcpg/controlprotocol.h"
 #include "testenvironment.h"
 
 using namespace ipcpg;
@@ -106,6 +113,91 @@ private slots:
         const int pid = test::fakeWorkerPid(QString::fromStdString(options.workerPath));
         QVERIFY(pid > 0);
         QVERIFY2(test::waitUntilGone({ pid }, 1000), "the fake worker was left running");
+    }
+
+    // A front end that stops reading for 2 s (a busy GUI) makes the lead drop samples on a full
+    // control pipe. Nothing of theirs is lost: the samples that did arrive add up to the result,
+    // messages, histogram and errors alike, and the result says how many were not written. The
+    // pipe is shrunk to one page so a stall of 2 s fills it on any machine.
+    void stalledFrontEndLosesNothingOfTheSamples()
+    {
+        RunSpec spec;
+        spec.mechanism = "pipe";
+        spec.messageSize = 64;
+        spec.durationS = 3600; // ended by this test, after the stall
+        spec.warmupS = 0;
+        int control[2];
+        QCOMPARE(pipe2(control, O_CLOEXEC), 0);
+        QVERIFY(fcntl(control[1], F_SETPIPE_SZ, 4096) >= 0);
+        const std::string worker = test::workerPath().toStdString();
+        const std::string json = nlohmann::json(spec).dump();
+        const pid_t lead = fork();
+        if (lead == 0) {
+            dup2(control[1], STDOUT_FILENO);
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            execl(worker.c_str(), worker.c_str(), "--run", json.c_str(), static_cast<char*>(nullptr));
+            _exit(127);
+        }
+        close(control[1]);
+        const int fd = control[0];
+
+        ControlLineBuffer lines;
+        std::vector<SampleMessage> samples;
+        std::optional<RunResult> result;
+        QStringList errors;
+        // Reads what is there (waiting up to `waitMs` for it) and returns false at end of stream.
+        const auto readSome = [&](int waitMs) {
+            pollfd pfd { fd, POLLIN, 0 };
+            if (poll(&pfd, 1, waitMs) <= 0)
+                return true;
+            char buffer[65536];
+            const ssize_t n = read(fd, buffer, sizeof buffer);
+            if (n <= 0)
+                return false;
+            lines.append(std::string_view(buffer, static_cast<std::size_t>(n)));
+            while (const auto line = lines.nextLine()) {
+                const ControlMessage message = parseControlLine(*line);
+                if (const auto* sample = std::get_if<SampleMessage>(&message))
+                    samples.push_back(*sample);
+                else if (const auto* final = std::get_if<ResultMessage>(&message))
+                    result = final->result;
+                else if (const auto* error = std::get_if<ErrorMessage>(&message))
+                    errors << QString::fromStdString(error->message);
+            }
+            return true;
+        };
+        QElapsedTimer timer;
+        timer.start();
+        while (samples.size() < 3 && timer.elapsed() < 60000 && readSome(100)) { }
+        QVERIFY2(samples.size() >= 3, qPrintable(errors.join(QStringLiteral("; "))));
+        std::this_thread::sleep_for(std::chrono::seconds(2)); // the stall: nothing is read
+        ::kill(lead, SIGTERM); // then a stop, as the front end's Stop would send
+        while (!result && timer.elapsed() < 120000 && readSome(100)) { }
+        while (readSome(100)) { } // to the end of the stream
+        close(fd);
+        int status = 0;
+        QCOMPARE(waitpid(lead, &status, 0), lead);
+        QVERIFY2(WIFEXITED(status) && WEXITSTATUS(status) == 0, qPrintable(errors.join(QStringLiteral("; "))));
+        QVERIFY(result);
+
+        std::uint64_t messages = 0;
+        std::uint64_t histogramCount = 0;
+        for (const SampleMessage& sample : samples) {
+            messages += sample.messages;
+            for (const auto& bucket : sample.histogramDelta)
+                histogramCount += bucket.second;
+        }
+        QVERIFY2(result->samplesNotWritten > 0, "the stall filled no pipe: the test proves nothing");
+        QCOMPARE(samples.back().samplesNotWritten, result->samplesNotWritten);
+        QVERIFY(result->messages > 0);
+        QCOMPARE(messages, result->messages);
+        QCOMPARE(samples.back().totalMessages, result->messages);
+        QCOMPARE(histogramCount, result->histogram.count());
+        QCOMPARE(samples.back().integrityErrors, result->integrityErrors);
+        QCOMPARE(samples.back().lost, result->lost);
+        QCOMPARE(result->integrityErrors, std::uint64_t { 0 });
+        qInfo("%zu samples arrived, %llu were not written; %llu messages", samples.size(),
+            static_cast<unsigned long long>(result->samplesNotWritten), static_cast<unsigned long long>(messages));
     }
 
     void samplesArriveAboutEveryHundredMilliseconds()

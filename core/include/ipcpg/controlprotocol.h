@@ -27,6 +27,10 @@ struct HelloMessage {
 };
 
 // Progress over the last interval (about 100 ms) plus running totals.
+// A live sample. Its interval runs from the previous sample the lead could write: a sample the
+// front end had no room for is never lost, the next one covers its interval too. So the interval
+// fields of the samples a front end receives add up to the running totals, and the lead's last
+// sample (sent when the sides have ended) to the result.
 struct SampleMessage {
     double elapsedS = 0; // since the end of warm-up (negative while warming up)
     double intervalS = 0;
@@ -45,7 +49,15 @@ struct SampleMessage {
     // Race scenarios fill these; runs leave them 0.
     std::uint64_t expected = 0;
     std::uint64_t observed = 0;
+    std::uint64_t samplesNotWritten = 0; // so far: the control pipe was full (their data is in this one)
 };
+
+// The part of a sample's interval that was measured: the first interval after warm-up is partly
+// warm-up, whose messages are not counted; 0 while warming up.
+double measuredSeconds(const SampleMessage& sample);
+// Messages per second over the measured part of the interval (0 when there is none): the one
+// rate every front end shows for a sample, in charts, status lines and progress lines.
+double messageRate(const SampleMessage& sample);
 
 struct ResultMessage {
     RunResult result;
@@ -58,7 +70,7 @@ struct ErrorMessage {
 
 // Race scenarios (see race.h) report through the same channel.
 struct RaceResultMessage {
-    std::string json; // the race result object, already in DESIGN.md's shape
+    std::string json; // the race result object, already in packaging/man/ipcpg.1.in's shape
 };
 
 using ControlMessage = std::variant<HelloMessage, SampleMessage, ResultMessage, ErrorMessage, RaceResultMessage>;

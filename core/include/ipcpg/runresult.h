@@ -61,6 +61,9 @@ struct RunResult {
     std::vector<std::string> objects; // the kernel objects the run created (all removed at its end)
     bool partial = false; // the run ended early: a worker died or it was stopped
     std::string error; // why, when partial
+    // Live samples the lead could not write because the front end did not read in time (a busy
+    // GUI). Nothing of theirs is lost: each following sample carried it.
+    std::uint64_t samplesNotWritten = 0;
 
     double cpuNsPerMessage() const;
     double switchesPerMessage() const;

@@ -218,13 +218,12 @@ void RaceLead::sample(std::uint64_t now)
     const RaceTally tally = m_scenario->tally(control(), m_segment->area(), m_spec, false);
     SampleMessage sample;
     sample.elapsedS = static_cast<double>(now - m_startNs) / 1e9;
-    sample.intervalS = static_cast<double>(now - m_lastSampleNs) / 1e9;
+    sample.intervalS = static_cast<double>(now - m_intervalStartNs) / 1e9; // see publishSample
     std::uint64_t done = 0;
     for (unsigned index = 0; index < *m_spec.workers; ++index)
         done += control().workers[index].done.load(std::memory_order_relaxed);
     sample.messages = done - std::min(done, m_lastDone); // iterations in this interval
     sample.totalMessages = done;
-    m_lastDone = done;
     sample.expected = tally.expected;
     sample.observed = tally.observed;
     sample.syncErrors = tally.syncErrors;
@@ -233,7 +232,8 @@ void RaceLead::sample(std::uint64_t now)
     sample.cpuSysS = cost.sysS;
     sample.voluntarySwitches = cost.voluntarySwitches;
     sample.involuntarySwitches = cost.involuntarySwitches;
-    m_out.sendSample(sample);
+    if (publishSample(sample, now))
+        m_lastDone = done;
 }
 
 RaceResult RaceLead::buildResult(const RaceTally& tally) const

@@ -49,6 +49,7 @@ std::uint64_t LeadBase::startTogether(std::atomic<std::uint32_t>& go, std::atomi
     go.store(1, std::memory_order_release);
     futexWakeAll(go);
     m_lastSampleNs = start;
+    m_intervalStartNs = start;
     return start;
 }
 
@@ -102,6 +103,15 @@ void LeadBase::fail(std::string reason)
     m_failed = true;
     m_failure = std::move(reason);
     signalStop();
+}
+
+bool LeadBase::publishSample(SampleMessage& sample, std::uint64_t now, bool last)
+{
+    sample.samplesNotWritten = m_out.droppedSamples();
+    if (!(last ? m_out.sendFinal(sample) : m_out.sendSample(sample)))
+        return false;
+    m_intervalStartNs = now;
+    return true;
 }
 
 int LeadBase::finish(const ControlMessage& result)

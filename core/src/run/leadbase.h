@@ -54,6 +54,11 @@ protected:
     void superviseLoop();
     void requestStop(std::uint64_t now);
     void fail(std::string reason);
+    // Writes a live sample taken at `now` (`last`: the run's final one, which waits for room like
+    // the result does). A sample's interval fields (intervalS, messages, histogram delta) run from
+    // the last sample that was written, so one the front end had no room for (a busy GUI) loses
+    // nothing: the next carries it. The caller moves its own baselines only when this returns true.
+    bool publishSample(SampleMessage& sample, std::uint64_t now, bool last = false);
     // Whether the result is partial, and why.
     bool partial() const { return m_failed || m_stopRequested; }
     std::string partialReason() const { return m_failed ? m_failure : "stopped before the planned end"; }
@@ -67,7 +72,8 @@ protected:
     std::string m_failure;
     bool m_stopRequested = false;
     std::uint64_t m_stopRequestedNs = 0;
-    std::uint64_t m_lastSampleNs = 0;
+    std::uint64_t m_lastSampleNs = 0; // paces sampling
+    std::uint64_t m_intervalStartNs = 0; // when the last written sample was taken
 };
 
 } // namespace ipcpg

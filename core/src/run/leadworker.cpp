@@ -93,7 +93,8 @@ private:
     bool allReady() const override;
     void handleEndedChildren() override;
     void checkProgress(std::uint64_t now) override;
-    void sample(std::uint64_t now) override;
+    void sample(std::uint64_t now) override { takeSample(now, false); }
+    void takeSample(std::uint64_t now, bool last);
     RunResult buildResult();
     std::size_t sideIndex(unsigned pair, Side side) const { return 2 * pair + (side == Side::A ? 0 : 1); }
     std::size_t measuringSide(unsigned pair) const
@@ -148,8 +149,13 @@ int LeadWorker::run()
     }
     (*m_control)->stop.store(1, std::memory_order_relaxed);
     m_children.killAll(); // only stragglers and failed runs get here with live children
+    // A last sample with the counters at rest: the live samples add up to the result exactly.
+    if (!m_lastBuckets.empty())
+        takeSample(monotonicNs(), true);
     m_resources->removeAll();
-    return finish(ResultMessage { buildResult() });
+    RunResult result = buildResult();
+    result.samplesNotWritten = m_out.droppedSamples();
+    return finish(ResultMessage { std::move(result) });
 }
 
 void LeadWorker::prepare()
@@ -357,35 +363,36 @@ LeadWorker::Findings LeadWorker::findings() const
     return found;
 }
 
-void LeadWorker::sample(std::uint64_t now)
+void LeadWorker::takeSample(std::uint64_t now, bool last)
 {
     const ControlBlock& control = **m_control;
     SampleMessage sample;
     const std::uint64_t windowStart = control.startNs.load(std::memory_order_relaxed)
         + static_cast<std::uint64_t>(m_spec.warmupS * 1e9);
     sample.elapsedS = (static_cast<double>(now) - static_cast<double>(windowStart)) / 1e9;
-    sample.intervalS = static_cast<double>(now - m_lastSampleNs) / 1e9;
+    sample.intervalS = static_cast<double>(now - m_intervalStartNs) / 1e9;
 
+    // Everything since the last sample that was written (see publishSample).
     LatencyHistogram interval;
     std::uint64_t measured = 0;
+    auto seen = m_lastBuckets;
     for (unsigned pair = 0; pair < m_spec.workers; ++pair) {
         const SideCounters& side = control.sides[measuringSide(pair)];
         measured += side.measured.load(std::memory_order_relaxed);
-        auto& last = m_lastBuckets[pair];
+        auto& counts = seen[pair];
         std::vector<LatencyHistogram::Bucket> delta;
         for (int b = 0; b < HistogramLayout::kBucketCount; ++b) {
             const std::uint64_t count = side.latency.buckets[b].load(std::memory_order_relaxed);
             const auto index = static_cast<std::size_t>(b);
-            if (count > last[index])
-                delta.emplace_back(static_cast<std::uint32_t>(b), count - last[index]);
-            last[index] = count;
+            if (count > counts[index])
+                delta.emplace_back(static_cast<std::uint32_t>(b), count - counts[index]);
+            counts[index] = std::max(counts[index], count);
         }
         interval.addBuckets(delta);
     }
-    sample.messages = measured - m_lastMeasured;
+    sample.messages = measured - std::min(measured, m_lastMeasured);
     sample.bytes = sample.messages * m_spec.messageSize;
     sample.totalMessages = measured;
-    m_lastMeasured = measured;
     sample.latencyNs = LatencySummary::of(interval);
     sample.histogramDelta = interval.nonEmptyBuckets();
 
@@ -398,7 +405,10 @@ void LeadWorker::sample(std::uint64_t now)
     sample.cpuSysS = cost.sysS;
     sample.voluntarySwitches = cost.voluntarySwitches;
     sample.involuntarySwitches = cost.involuntarySwitches;
-    m_out.sendSample(sample);
+    if (publishSample(sample, now, last)) {
+        m_lastMeasured = measured;
+        m_lastBuckets = std::move(seen);
+    }
 }
 
 RunResult LeadWorker::buildResult()
