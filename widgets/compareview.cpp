@@ -340,7 +340,7 @@ void CompareView::rebuildChart()
 
     // Groups are sizes; within a group, one bar per mechanism (and placement when several).
     QList<std::uint64_t> sizes;
-    QStringList order; // bars in the order the runs came, which is the registry's (DESIGN.md's)
+    QStringList order; // bars in the order the runs came, which is the registry's (docs/ARCHITECTURE.md)
     QHash<QString, QHash<std::uint64_t, double>> bars;
     double max = 0, min = 0;
     for (const RunResult& r : m_results->results()) {

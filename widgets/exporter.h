@@ -12,13 +12,13 @@ namespace ipcpg {
 class RunRecording;
 
 // Writing what the user sees to files: charts as PNG (twice the on-screen resolution, for
-// slides) and SVG (vector), data as JSON and CSV in DESIGN.md's shape. Each returns false and sets
+// slides) and SVG (vector), data as JSON and CSV in README.md's shape. Each returns false and sets
 // `error` to a sentence naming the file and the cause when it cannot write.
 namespace exporting {
 
 bool writePng(QWidget* widget, const QString& path, QString* error);
 bool writeSvg(QWidget* widget, const QString& path, const QString& title, QString* error);
-// One run: the DESIGN.md run object, plus its time series under "series".
+// One run: the run object of packaging/man/ipcpg.1.in, plus its time series under "series".
 bool writeRunJson(const RunRecording& recording, const QString& path, QString* error);
 bool writeRunCsv(const RunResult& result, const QString& path, QString* error);
 // Several runs (a comparison): a JSON array of run objects, or one CSV row each.

@@ -1,5 +1,5 @@
 // ipcpg: measure interprocess communication from the command line.
-// The contract (subcommands, options, exit statuses, JSON fields) is DESIGN.md's.
+// The contract (subcommands, options, exit statuses, JSON fields) is packaging/man/ipcpg.1.in.
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <iostream>

@@ -1,4 +1,4 @@
-// ipc-playground: the desktop laboratory. Its command line (DESIGN.md) lets a run and its exported
+// ipc-playground: the desktop laboratory. Its command line (README.md) lets a run and its exported
 // charts be scripted, also headless on the offscreen platform:
 //   ipc-playground --mechanism shm --size 4096 --mode stream --duration 2 --start
 //       --export-png c.png --export-svg c.svg --export-csv c.csv --export-json c.json --quit-when-done

@@ -134,7 +134,7 @@ void from_json(const nlohmann::json& json, RunSpec& spec)
             spec.options[name] = value.get<std::string>();
         }
     }
-    // DESIGN.md's run objects carry sync at the top level; accept it there too.
+    // Run objects (packaging/man/ipcpg.1.in) carry sync at the top level; accept it there too.
     const auto sync = json.find("sync");
     if (sync != json.end() && sync->is_string())
         spec.options["sync"] = sync->get<std::string>();

@@ -160,7 +160,7 @@ private slots:
         QCOMPARE(back.processes.size(), std::size_t { 1 });
         QCOMPARE(back.processes[0].pid, 42);
         QCOMPARE(*back.spec.workers, 2U);
-        // DESIGN.md's names.
+        // The names of packaging/man/ipcpg.1.in.
         const nlohmann::json json = nlohmann::json::parse(raceMessage->json);
         for (const char* field : { "scenario", "sync", "workers", "expected", "observed", "sync_errors" })
             QVERIFY2(json.contains(field), field);

@@ -1,4 +1,4 @@
-// The scripted run of DESIGN.md, headless: ipc-playground runs, exports PNG, SVG, CSV and JSON and
+// The scripted run of README.md, headless: ipc-playground runs, exports PNG, SVG, CSV and JSON and
 // quits; every file must parse and hold the run's numbers.
 #include <QFile>
 #include <QImage>

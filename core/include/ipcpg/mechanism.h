@@ -38,7 +38,7 @@ enum class ErrorAccounting {
 };
 
 struct MechanismInfo {
-    std::string id; // stable, see DESIGN.md
+    std::string id; // stable: part of the command-line contract (packaging/man/ipcpg.1.in)
     std::string title; // "Anonymous pipe"
     std::string summary; // one line for `ipcpg list`
     std::vector<Mode> modes;

@@ -10,7 +10,7 @@
 
 namespace ipcpg {
 
-// Every mechanism the project implements, in DESIGN.md's order. The CLI and the GUI list and
+// Every mechanism the project implements, in docs/ARCHITECTURE.md's order. The CLI and the GUI list and
 // validate through this, never by naming mechanisms themselves.
 class MechanismRegistry {
 public:

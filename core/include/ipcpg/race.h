@@ -56,7 +56,7 @@ struct RaceResult {
     std::string error; // why, when partial
 };
 
-// JSON with DESIGN.md's names: {"scenario","sync","workers","expected","observed","sync_errors",...}.
+// JSON with man ipcpg's names: {"scenario","sync","workers","expected","observed","sync_errors",...}.
 // from_json throws UsageError naming the field when a value has the wrong type; it does not check
 // ranges (RaceRegistry::validate does).
 void to_json(nlohmann::json& json, const RaceSpec& spec);

@@ -28,7 +28,7 @@ struct RaceRange {
 };
 
 struct RaceScenarioInfo {
-    std::string id; // stable, see DESIGN.md
+    std::string id; // stable: part of the command-line contract (packaging/man/ipcpg.1.in)
     std::string title; // "Lost updates on a shared counter"
     std::string summary; // one line for listings
     std::string counted; // what sync_errors counts: "lost updates"
@@ -47,7 +47,7 @@ struct RaceScenarioInfo {
     std::string modeList() const; // "none (broken), atomic, mutex, semaphore"
 };
 
-// Every race scenario, in DESIGN.md's order. The CLI and the GUI list and validate through this,
+// Every race scenario, in docs/ARCHITECTURE.md's order. The CLI and the GUI list and validate through this,
 // never by naming scenarios themselves.
 class RaceRegistry {
 public:

@@ -51,7 +51,7 @@ struct RunSpec {
     std::optional<std::string> option(std::string_view name) const;
 };
 
-// JSON (de)serialisation with DESIGN.md's field names. from_json throws UsageError naming the
+// JSON (de)serialisation with man ipcpg's field names. from_json throws UsageError naming the
 // field and what it accepts when a value has the wrong type or is out of range.
 void to_json(nlohmann::json& json, const RunSpec& spec);
 void from_json(const nlohmann::json& json, RunSpec& spec);

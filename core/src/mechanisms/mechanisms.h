@@ -4,7 +4,7 @@
 
 namespace ipcpg {
 
-// One accessor per mechanism; the registry lists them in DESIGN.md's order.
+// One accessor per mechanism; the registry lists them in docs/ARCHITECTURE.md's order.
 const Mechanism& pipeMechanism();
 const Mechanism& fifoMechanism();
 const Mechanism& unixStreamMechanism();

@@ -88,7 +88,7 @@ public:
     virtual RaceTally tally(const RaceControl& control, const void* area, const RaceSpec& spec, bool final) const = 0;
 };
 
-// The scenarios in DESIGN.md's order.
+// The scenarios in docs/ARCHITECTURE.md's order.
 const std::vector<const RaceScenario*>& raceScenarios();
 const RaceScenario* findRaceScenario(std::string_view id);
 
