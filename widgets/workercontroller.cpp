@@ -1,8 +1,8 @@
 #include "workercontroller.h"
 
 #include <QCoreApplication>
+#include <chrono>
 #include <csignal>
-#include <cstring>
 
 #include "ipcpg/error.h"
 #include "ipcpg/runresources.h"
@@ -29,6 +29,17 @@ WorkerController::~WorkerController()
     }
 }
 
+namespace {
+
+std::uint64_t steadyMs()
+{
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+            .count());
+}
+
+} // namespace
+
 bool WorkerController::startWorker(const QStringList& arguments)
 {
     if (isRunning()) {
@@ -43,11 +54,16 @@ bool WorkerController::startWorker(const QStringList& arguments)
         return false;
     }
     clearResult();
-    m_workerError.clear();
     m_failure.clear();
-    m_lines = ControlLineBuffer {};
-    m_order = ControlMessageOrder {};
-    m_workerPid = 0;
+    WorkerSession::Handlers handlers;
+    handlers.onHello = [this](const HelloMessage& hello) { emit started(hello); };
+    handlers.onSample = [this](const SampleMessage& sample) {
+        keepSample(sample);
+        emit sampleReceived(sample);
+    };
+    handlers.onFinal = [this](const ControlMessage& message) { takeResult(message); };
+    handlers.haveResult = [this] { return hasResult(); };
+    m_session.emplace(std::move(handlers), std::chrono::milliseconds(m_silenceLimitMs));
 
     m_process = new QProcess(this);
     m_process->setProgram(workerPath);
@@ -58,9 +74,10 @@ bool WorkerController::startWorker(const QStringList& arguments)
     connect(m_process, &QProcess::readyReadStandardOutput, this, &WorkerController::readOutput);
     connect(m_process, &QProcess::finished, this, &WorkerController::onProcessFinished);
     connect(m_process, &QProcess::errorOccurred, this, &WorkerController::onProcessError);
-    connect(m_process, &QProcess::started, this, [this] { m_workerPid = m_process->processId(); });
+    connect(m_process, &QProcess::started, this,
+        [this] { m_session->started(static_cast<pid_t>(m_process->processId()), steadyMs()); });
     setState(State::Running);
-    m_sinceLastMessage.start();
+    m_session->started(0, steadyMs()); // the silence limit counts from now
     m_watchdog.start();
     m_process->start();
     return true;
@@ -71,7 +88,7 @@ void WorkerController::stop()
     if (m_state != State::Running || !m_process)
         return;
     setState(State::Stopping);
-    m_sinceStopRequest.start();
+    m_session->stopRequested(steadyMs());
     if (m_process->processId() > 0)
         ::kill(static_cast<pid_t>(m_process->processId()), SIGTERM);
 }
@@ -81,56 +98,24 @@ void WorkerController::readOutput()
     if (!m_process)
         return;
     const QByteArray bytes = m_process->readAllStandardOutput();
-    m_lines.append(std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size())));
-    while (auto line = m_lines.nextLine()) {
-        if (line->empty())
-            continue;
-        m_sinceLastMessage.restart();
-        try {
-            const ControlMessage message = parseControlLine(*line);
-            m_order.check(message);
-            if (const auto* hello = std::get_if<HelloMessage>(&message)) {
-                emit started(*hello);
-            } else if (const auto* sample = std::get_if<SampleMessage>(&message)) {
-                keepSample(*sample);
-                emit sampleReceived(*sample);
-            }
-            else if (const auto* error = std::get_if<ErrorMessage>(&message))
-                m_workerError = toQString(error->message);
-            else
-                takeResult(message);
-        } catch (const ProtocolError& error) {
-            abort(tr("The worker sent something unreadable (%1); the run was stopped.").arg(QString::fromUtf8(error.what())));
-            return;
-        }
-        if (!m_process)
-            return;
-    }
-    if (m_lines.overflowed())
-        abort(tr("The worker sent a message longer than the protocol allows; the run was stopped."));
+    // The handlers emit signals whose slots may stop or even restart runs: the process pointer
+    // is checked again afterwards.
+    m_session->output(std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size())), steadyMs());
+    killIfTheSessionSaysSo();
 }
 
 void WorkerController::checkSilence()
 {
     if (!m_process)
         return;
-    if (m_state == State::Stopping && m_sinceStopRequest.elapsed() > 1000) {
-        abort(tr("The worker did not stop within 1 s; it was killed."));
-        return;
-    }
-    if (m_sinceLastMessage.elapsed() > m_silenceLimitMs) {
-        abort(tr("The worker (pid %1) sent nothing for %2 s: it was stopped or hangs, so it was killed.")
-                  .arg(m_process->processId())
-                  .arg(m_silenceLimitMs / 1000.0, 0, 'f', 1));
-    }
+    m_session->tick(steadyMs());
+    killIfTheSessionSaysSo();
 }
 
-void WorkerController::abort(const QString& reason)
+void WorkerController::killIfTheSessionSaysSo()
 {
-    if (!m_process)
-        return;
-    m_failure = reason;
-    m_process->kill(); // finished() follows from the event loop and ends the run
+    if (m_process && m_session->mustKill() && m_process->state() != QProcess::NotRunning)
+        m_process->kill(); // finished() follows from the event loop and ends the run
 }
 
 void WorkerController::onProcessError(QProcess::ProcessError error)
@@ -144,22 +129,12 @@ void WorkerController::onProcessError(QProcess::ProcessError error)
 void WorkerController::onProcessFinished(int exitCode, QProcess::ExitStatus status)
 {
     readOutput();
-    if (m_failure.isEmpty() && !m_lines.takeRemainder().empty())
-        m_failure = tr("The worker sent something unreadable (its output ended in the middle of a message).");
-    if (m_failure.isEmpty()) {
-        // On a crash QProcess reports the signal as the exit code.
-        if (status == QProcess::CrashExit)
-            m_failure = tr("The worker ipcpg-worker (pid %1) was killed by signal %2 (%3).")
-                            .arg(m_workerPid)
-                            .arg(exitCode)
-                            .arg(QString::fromLocal8Bit(strsignal(exitCode)));
-        else if (exitCode != 0)
-            m_failure = m_workerError.isEmpty() ? tr("The worker exited with status %1.").arg(exitCode) : m_workerError;
-        else if (!hasResult())
-            m_failure = tr("The worker ended without reporting a result.");
-    }
-    if (status == QProcess::CrashExit || !m_failure.isEmpty())
-        RunResources::removeStaleObjects(); // a killed worker could not clean up after itself
+    m_session->endOfOutput();
+    // waitpid's encoding, which the session reads: on a crash QProcess reports the signal as
+    // the exit code.
+    const int waitStatus = status == QProcess::CrashExit ? (exitCode & 0x7f) : (exitCode & 0xff) << 8;
+    m_session->exited(waitStatus);
+    m_failure = toQString(m_session->failure());
     finish();
 }
 

@@ -1,18 +1,21 @@
 #pragma once
 
-#include <QElapsedTimer>
 #include <QObject>
 #include <QProcess>
 #include <QStringList>
 #include <QTimer>
 
+#include <optional>
+
 #include "ipcpg/controlprotocol.h"
+#include "ipcpg/workersession.h"
 
 namespace ipcpg {
 
 // Owns the ipcpg-worker of the current run or race and speaks in events. Everything is
 // asynchronous: the worker's output arrives through QProcess signals, so the GUI thread never
-// waits on it. Subclasses say what to start and what the final result is:
+// waits on it; what they mean (protocol, silence, stop grace, exit status) is core's
+// WorkerSession, the same as the CLI's. Subclasses say what to start and what the final result is:
 //   finished(result)   (declared by each subclass) the worker reported a result, partial when
 //                      stopped early or when it failed afterwards;
 //   failed(reason)     it reported none, or failed after finished(partial result).
@@ -29,7 +32,8 @@ public:
     State state() const { return m_state; }
     bool isRunning() const { return m_state != State::Idle; }
 
-    // Asks the worker to stop (it reports a partial result); kills it if it has not ended 1 s later.
+    // Asks the worker to stop (it reports a partial result); kills it if it has not ended
+    // WorkerSession::kStopGrace later.
     void stop();
 
     // How long the worker may stay silent before it is declared hung.
@@ -63,20 +67,15 @@ private:
     void onProcessFinished(int exitCode, QProcess::ExitStatus status);
     void onProcessError(QProcess::ProcessError error);
     void checkSilence();
-    void abort(const QString& reason);
+    void killIfTheSessionSaysSo();
     void finish();
     void setState(State state);
 
     State m_state = State::Idle;
     QProcess* m_process = nullptr;
-    ControlLineBuffer m_lines;
-    ControlMessageOrder m_order;
-    qint64 m_workerPid = 0; // kept: QProcess forgets it once the process has ended
+    std::optional<WorkerSession> m_session;
     QTimer m_watchdog;
-    QElapsedTimer m_sinceLastMessage;
-    QElapsedTimer m_sinceStopRequest;
     int m_silenceLimitMs = 3000;
-    QString m_workerError;
     QString m_failure;
 };
 

@@ -9,6 +9,7 @@
 #include "ipcpg/runresources.h"
 #include "ipcpg/sampleaccumulator.h"
 #include "ipcpg/workerprocess.h"
+#include "ipcpg/workersession.h"
 
 namespace ipcpg {
 
@@ -23,13 +24,19 @@ struct WorkerEnd {
     bool abnormal = false; // killed or crashed: whatever result it reported is partial
 };
 
-// Runs ipcpg-worker with `args` and follows its control channel until it ends. Hello and sample
-// messages go to the options' callbacks, every other message to `onFinal` (which may throw
+std::uint64_t steadyMs()
+{
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+            .count());
+}
+
+// Runs ipcpg-worker with `args` and drives a WorkerSession from a poll loop until it ends. Hello
+// and sample messages go to the options' callbacks, final ones to `onFinal` (which may throw
 // ProtocolError for a result it cannot read). `haveResult` tells whether a final result arrived.
 WorkerEnd superviseWorker(const std::vector<std::string>& args, const SupervisorOptions& options,
-    const std::function<void(ControlMessage&)>& onFinal, const std::function<bool()>& haveResult)
+    const std::function<void(const ControlMessage&)>& onFinal, const std::function<bool()>& haveResult)
 {
-    WorkerEnd end;
     std::optional<WorkerProcess> worker;
     try {
         const std::string path = options.workerPath.empty() ? locateWorkerExecutable() : options.workerPath;
@@ -37,81 +44,33 @@ WorkerEnd superviseWorker(const std::vector<std::string>& args, const Supervisor
     } catch (const std::exception& error) {
         return { 1, error.what(), false };
     }
-
-    std::string workerError;
-    bool stopSent = false;
-    auto lastHeard = std::chrono::steady_clock::now();
+    WorkerSession session({ options.onHello, options.onSample, onFinal, haveResult }, options.silenceLimit);
+    session.started(worker->pid(), steadyMs());
     bool killed = false;
-    for (;;) {
-        if (options.cancel && options.cancel->load() && !stopSent) {
+    while (!worker->endOfStream() && !killed) {
+        if (options.cancel && options.cancel->load() && !session.stopping()) {
             worker->requestStop();
-            stopSent = true;
+            session.stopRequested(steadyMs());
         }
-        try {
-            std::optional<ControlMessage> message = worker->next(100ms);
-            if (message) {
-                lastHeard = std::chrono::steady_clock::now();
-                if (const auto* hello = std::get_if<HelloMessage>(&*message)) {
-                    if (options.onHello)
-                        options.onHello(*hello);
-                } else if (const auto* sample = std::get_if<SampleMessage>(&*message)) {
-                    if (options.onSample)
-                        options.onSample(*sample);
-                } else if (const auto* error = std::get_if<ErrorMessage>(&*message)) {
-                    workerError = error->message;
-                } else {
-                    onFinal(*message);
-                }
-                continue;
-            }
-        } catch (const ProtocolError& error) {
+        const std::string bytes = worker->read(100ms);
+        if (!bytes.empty())
+            session.output(bytes, steadyMs());
+        else if (worker->endOfStream())
+            session.endOfOutput();
+        session.tick(steadyMs());
+        if (session.mustKill()) {
             worker->kill();
             killed = true;
-            end.error = std::string("ipcpg-worker sent something unreadable (") + error.what() + "); stopped it";
-            end.exitCode = 1;
-            break;
-        }
-        if (worker->endOfStream())
-            break;
-        if (std::chrono::steady_clock::now() - lastHeard > options.silenceLimit) {
-            worker->kill();
-            killed = true;
-            end.error = "ipcpg-worker (pid " + std::to_string(worker->pid()) + ") sent nothing for "
-                + std::to_string(options.silenceLimit.count() / 1000.0).substr(0, 3)
-                + " s: it was stopped or hangs; killed it";
-            end.exitCode = 1;
-            break;
         }
     }
-
+    // Its stdout is closed: it is exiting. One that lingers (stuck in the kernel) is killed.
     auto status = worker->wait(2s);
     if (!status) {
         worker->kill();
-        killed = true;
         status = worker->wait(2s);
     }
-    if (killed) {
-        // The lead could not clean up after itself: remove what its run left.
-        RunResources::removeStaleObjects();
-        end.abnormal = true;
-        return end;
-    }
-    const int code = status && WIFEXITED(*status) ? WEXITSTATUS(*status) : 1;
-    if (status && !WIFEXITED(*status)) {
-        RunResources::removeStaleObjects();
-        end.error = "ipcpg-worker (pid " + std::to_string(worker->pid()) + ") " + describeWaitStatus(*status);
-        end.exitCode = 1;
-        end.abnormal = true;
-        return end;
-    }
-    end.exitCode = code == 0 ? 0 : (code == 2 ? 2 : 1);
-    if (end.exitCode != 0) {
-        end.error = workerError.empty() ? "ipcpg-worker exited with status " + std::to_string(code) : workerError;
-    } else if (!haveResult()) {
-        end.exitCode = 1;
-        end.error = "ipcpg-worker ended without reporting a result";
-    }
-    return end;
+    session.exited(status.value_or(SIGKILL)); // never reaped: count it as killed
+    return { session.exitCode(), session.failure(), session.abnormal() };
 }
 
 } // namespace
@@ -137,9 +96,9 @@ RunOutcome superviseRun(const RunSpec& requested, const SupervisorOptions& optio
     };
     const WorkerEnd end = superviseWorker(
         { "--run", nlohmann::json(spec).dump() }, watched,
-        [&](ControlMessage& message) {
-            if (auto* result = std::get_if<ResultMessage>(&message))
-                outcome.result = std::move(result->result);
+        [&](const ControlMessage& message) {
+            if (const auto* result = std::get_if<ResultMessage>(&message))
+                outcome.result = result->result;
         },
         [&] { return outcome.result.has_value(); });
     outcome.exitCode = end.exitCode;
@@ -169,7 +128,7 @@ RaceOutcome superviseRace(const RaceSpec& requested, const SupervisorOptions& op
     }
     const WorkerEnd end = superviseWorker(
         { "--race", nlohmann::json(spec).dump() }, options,
-        [&](ControlMessage& message) {
+        [&](const ControlMessage& message) {
             if (const auto* result = std::get_if<RaceResultMessage>(&message))
                 outcome.result = parseRaceResult(result->json);
         },

@@ -22,7 +22,7 @@ namespace {
 
 bool isExecutable(const std::string& path)
 {
-    struct stat info {};
+    struct stat info { };
     return stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode) && access(path.c_str(), X_OK) == 0;
 }
 
@@ -136,41 +136,25 @@ WorkerProcess::~WorkerProcess()
         close(m_stdout);
 }
 
-std::optional<ControlMessage> WorkerProcess::next(std::chrono::milliseconds timeout)
+std::string WorkerProcess::read(std::chrono::milliseconds timeout)
 {
     const std::uint64_t deadline = nowMs() + static_cast<std::uint64_t>(timeout.count());
-    for (;;) {
-        if (auto line = m_lines.nextLine()) {
-            if (line->empty())
-                continue;
-            ControlMessage message = parseControlLine(*line);
-            m_order.check(message);
-            return message;
-        }
-        if (m_lines.overflowed())
-            throw ProtocolError("malformed control message: a line was longer than the limit");
-        if (m_eof) {
-            const std::string rest = m_lines.takeRemainder();
-            if (!rest.empty())
-                throw ProtocolError("malformed control message: the worker's output ended in the middle of a line");
-            return std::nullopt;
-        }
+    while (!m_eof) {
         const std::uint64_t now = nowMs();
-        if (now >= deadline)
-            return std::nullopt;
         pollfd pfd { m_stdout, POLLIN, 0 };
-        const int ready = poll(&pfd, 1, static_cast<int>(deadline - now));
+        const int ready = poll(&pfd, 1, now >= deadline ? 0 : static_cast<int>(deadline - now));
         if (ready < 0 && errno == EINTR)
             continue;
         if (ready <= 0)
-            return std::nullopt;
+            return {};
         char buffer[65536];
-        const ssize_t n = read(m_stdout, buffer, sizeof buffer);
+        const ssize_t n = ::read(m_stdout, buffer, sizeof buffer);
         if (n > 0)
-            m_lines.append(std::string_view(buffer, static_cast<std::size_t>(n)));
-        else if (n == 0 || errno != EINTR)
+            return std::string(buffer, static_cast<std::size_t>(n));
+        if (n == 0 || errno != EINTR)
             m_eof = true;
     }
+    return {};
 }
 
 void WorkerProcess::requestStop()

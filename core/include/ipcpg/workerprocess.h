@@ -6,8 +6,6 @@
 #include <sys/types.h>
 #include <vector>
 
-#include "ipcpg/controlprotocol.h"
-
 namespace ipcpg {
 
 // Finds ipcpg-worker: $IPCPG_WORKER if set, else <dir of this executable>/../libexec/ipcpg/
@@ -31,10 +29,10 @@ public:
 
     pid_t pid() const { return m_pid; }
 
-    // The next control message, waiting at most `timeout`. nullopt on timeout or at end of
-    // stream (check endOfStream()). A malformed line, or a message out of the protocol's order
-    // (ControlMessageOrder), throws ProtocolError.
-    std::optional<ControlMessage> next(std::chrono::milliseconds timeout);
+    // What the worker wrote on its stdout since the last call, waiting at most `timeout` for
+    // something; empty on timeout or at end of stream (check endOfStream()). The bytes go to a
+    // WorkerSession, which reads the control messages in them.
+    std::string read(std::chrono::milliseconds timeout);
 
     // True once the worker closed its stdout (it is exiting).
     bool endOfStream() const { return m_eof; }
@@ -53,8 +51,6 @@ private:
     int m_stdout = -1;
     bool m_eof = false;
     std::optional<int> m_status;
-    ControlLineBuffer m_lines;
-    ControlMessageOrder m_order;
 };
 
 } // namespace ipcpg
