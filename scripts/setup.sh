@@ -13,6 +13,7 @@ IPCPG_PACKAGES=(
     nlohmann-json3-dev libcli11-dev
     fonts-dejavu-core
     dpkg-dev file desktop-file-utils appstream groff-base
+    clang-format clang-tidy
 )
 
 ipcpg_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

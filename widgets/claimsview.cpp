@@ -55,7 +55,8 @@ ClaimsView::ClaimsView(QWidget* parent)
         auto* method = new QLabel(tr("How it is tested: %1").arg(toQString(claim.method)));
         method->setWordWrap(true);
         Card card;
-        card.button = new QPushButton(tr("Check on this machine (%n run(s))", nullptr, static_cast<int>(claim.plan.size())));
+        card.button
+            = new QPushButton(tr("Check on this machine (%n run(s))", nullptr, static_cast<int>(claim.plan.size())));
         card.button->setToolTip(tr("Runs the measurement for this claim; other runs wait until it is done"));
         card.progress = new QProgressBar;
         card.progress->setRange(0, std::max<int>(1, static_cast<int>(claim.plan.size())));
@@ -172,9 +173,10 @@ void ClaimsView::showVerdict(int index, const ClaimVerdict& verdict)
 {
     Card& card = m_cards[index];
     card.verdict = verdict;
-    card.verdictLabel->setText(QStringLiteral("<span style=\"background:%1;color:white;padding:2px 6px;\">&nbsp;%2&nbsp;</span> %3")
-                                   .arg(badgeColor(verdict.outcome), toQString(toString(verdict.outcome)).toUpper().toHtmlEscaped(),
-                                       toQString(verdict.summary).toHtmlEscaped()));
+    card.verdictLabel->setText(
+        QStringLiteral("<span style=\"background:%1;color:white;padding:2px 6px;\">&nbsp;%2&nbsp;</span> %3")
+            .arg(badgeColor(verdict.outcome), toQString(toString(verdict.outcome)).toUpper().toHtmlEscaped(),
+                toQString(verdict.summary).toHtmlEscaped()));
 }
 
 QString ClaimsView::verdictText(int index) const
@@ -193,8 +195,10 @@ QByteArray ClaimsView::verdictsJson() const
         if (!verdict)
             continue;
         const Claim& claim = m_claims[static_cast<std::size_t>(i)];
-        list.append(QJsonObject { { QStringLiteral("id"), toQString(claim.id) }, { QStringLiteral("statement"), toQString(claim.statement) },
-            { QStringLiteral("outcome"), toQString(toString(verdict->outcome)) }, { QStringLiteral("summary"), toQString(verdict->summary) } });
+        list.append(QJsonObject { { QStringLiteral("id"), toQString(claim.id) },
+            { QStringLiteral("statement"), toQString(claim.statement) },
+            { QStringLiteral("outcome"), toQString(toString(verdict->outcome)) },
+            { QStringLiteral("summary"), toQString(verdict->summary) } });
     }
     return QJsonDocument(list).toJson();
 }

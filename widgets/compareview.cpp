@@ -11,20 +11,20 @@
 #include <QEvent>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QHash>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLegend>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QLogValueAxis>
-#include <QHash>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 #include <cmath>
 
 #include "axisscale.h"
@@ -95,7 +95,8 @@ CompareView::CompareView(QWidget* parent)
     }
     m_mechanisms->setToolTip(tr("Tick the mechanisms to compare (Space toggles the current one)"));
     // Tall enough for every mechanism, no taller: the form below stays in view.
-    m_mechanisms->setMaximumHeight(m_mechanisms->sizeHintForRow(0) * (m_mechanisms->count() + 1) + 2 * m_mechanisms->frameWidth());
+    m_mechanisms->setMaximumHeight(
+        m_mechanisms->sizeHintForRow(0) * (m_mechanisms->count() + 1) + 2 * m_mechanisms->frameWidth());
     form->addRow(tr("&Mechanisms"), m_mechanisms);
     m_sizes = new QLineEdit(QStringLiteral("64, 4K, 64K"));
     m_sizes->setToolTip(tr("Message sizes, comma separated, with optional K or M suffix"));
@@ -200,13 +201,13 @@ CompareView::CompareView(QWidget* parent)
         m_results->append(result);
         rebuildChart();
     });
-    connect(m_sweep, &SweepController::runFailed, this,
-        [this](int, const QString& reason) { m_failures << reason; });
+    connect(m_sweep, &SweepController::runFailed, this, [this](int, const QString& reason) { m_failures << reason; });
     connect(m_sweep, &SweepController::finished, this, [this](bool cancelled) {
         QString text = cancelled ? tr("Cancelled after %1 runs.").arg(m_results->rowCount())
                                  : tr("Done: %1 runs.").arg(m_results->rowCount());
         if (!m_failures.isEmpty())
-            text += QLatin1Char(' ') + tr("%n run(s) failed: ", nullptr, static_cast<int>(m_failures.size())) + m_failures.join(QStringLiteral("; "));
+            text += QLatin1Char(' ') + tr("%n run(s) failed: ", nullptr, static_cast<int>(m_failures.size()))
+                + m_failures.join(QStringLiteral("; "));
         if (!m_skipped.isEmpty())
             text += QLatin1Char(' ')
                 + tr("Skipped %n combination(s) a mechanism cannot carry (hover here for why).", nullptr,
@@ -335,7 +336,8 @@ void CompareView::rebuildChart()
         chart->removeAxis(axis);
         delete axis;
     }
-    const MetricInfo& info = kMetrics[std::clamp(m_metric->currentIndex(), 0, static_cast<int>(std::size(kMetrics)) - 1)];
+    const MetricInfo& info
+        = kMetrics[std::clamp(m_metric->currentIndex(), 0, static_cast<int>(std::size(kMetrics)) - 1)];
     chart->setTitle(tr("%1 (%2 is better)").arg(tr(info.name), info.higherIsBetter ? tr("higher") : tr("lower")));
 
     // Groups are sizes; within a group, one bar per mechanism (and placement when several).

@@ -85,7 +85,8 @@ void HistogramChart::setHistogram(const LatencyHistogram& histogram, const QStri
         applyScale(m_y, AxisScale::forMaximum(AxisScale::Quantity::Plain, 100));
         return;
     }
-    const AxisScale unit = AxisScale::forMaximum(AxisScale::Quantity::Nanoseconds, static_cast<double>(histogram.percentile(50)));
+    const AxisScale unit
+        = AxisScale::forMaximum(AxisScale::Quantity::Nanoseconds, static_cast<double>(histogram.percentile(50)));
     // Merge the fine buckets into display bins of equal width on the log axis.
     struct Bin {
         double low, high;

@@ -99,7 +99,8 @@ QLineSeries* LiveChartsView::syncErrorsSeries() const { return m_errors->series(
 void LiveChartsView::reset(const RunSpec& spec)
 {
     m_recording = RunRecording(spec);
-    m_latency->setTitle(spec.mode == Mode::PingPong ? tr("Latency: round trip (log scale)") : tr("Latency: one way (log scale)"));
+    m_latency->setTitle(
+        spec.mode == Mode::PingPong ? tr("Latency: round trip (log scale)") : tr("Latency: one way (log scale)"));
     m_dirty = true;
     refresh();
 }
@@ -107,7 +108,8 @@ void LiveChartsView::reset(const RunSpec& spec)
 void LiveChartsView::setRecording(const RunRecording& recording)
 {
     m_recording = recording;
-    m_latency->setTitle(recording.spec().mode == Mode::PingPong ? tr("Latency: round trip (log scale)") : tr("Latency: one way (log scale)"));
+    m_latency->setTitle(recording.spec().mode == Mode::PingPong ? tr("Latency: round trip (log scale)")
+                                                                : tr("Latency: one way (log scale)"));
     refresh();
 }
 

@@ -165,7 +165,8 @@ MainWindow::MainWindow(QWidget* parent)
         if (sample.elapsedS < 0)
             m_liveStatus->setText(tr("warming up"));
         else
-            m_liveStatus->setText(tr("%1 s · %2").arg(sample.elapsedS, 0, 'f', 1).arg(formatRateQ(messageRate(sample))));
+            m_liveStatus->setText(
+                tr("%1 s · %2").arg(sample.elapsedS, 0, 'f', 1).arg(formatRateQ(messageRate(sample))));
     });
     connect(m_controller, &RunController::finished, this, &MainWindow::onFinished);
     connect(m_controller, &RunController::failed, this, &MainWindow::onFailed);
@@ -223,7 +224,8 @@ void MainWindow::createMenus()
     const struct {
         QString text;
         Theme theme;
-    } themeEntries[] = { { tr("&System colours"), Theme::System }, { tr("&Light"), Theme::Light }, { tr("&Dark"), Theme::Dark } };
+    } themeEntries[]
+        = { { tr("&System colours"), Theme::System }, { tr("&Light"), Theme::Light }, { tr("&Dark"), Theme::Dark } };
     for (const auto& entry : themeEntries) {
         QAction* action = view->addAction(entry.text);
         action->setCheckable(true);
@@ -274,7 +276,8 @@ bool MainWindow::keepLastRun(const QString& name)
     QString chosen = name;
     if (chosen.isEmpty()) {
         bool ok = false;
-        chosen = QInputDialog::getText(this, tr("Keep run"), tr("Name:"), QLineEdit::Normal, m_charts->recording().describe(), &ok);
+        chosen = QInputDialog::getText(
+            this, tr("Keep run"), tr("Name:"), QLineEdit::Normal, m_charts->recording().describe(), &ok);
         if (!ok || chosen.trimmed().isEmpty())
             return false;
     }
@@ -286,8 +289,9 @@ bool MainWindow::keepLastRun(const QString& name)
 void MainWindow::onStarted()
 {
     const RunSpec& spec = m_controller->spec();
-    statusBar()->showMessage(tr("Running %1, %2, %3 messages").arg(toQString(spec.mechanism), toQString(toString(spec.mode)),
-        formatBytesQ(spec.messageSize)));
+    statusBar()->showMessage(
+        tr("Running %1, %2, %3 messages")
+            .arg(toQString(spec.mechanism), toQString(toString(spec.mode)), formatBytesQ(spec.messageSize)));
 }
 
 void MainWindow::onFinished(const RunResult& result)
@@ -298,7 +302,8 @@ void MainWindow::onFinished(const RunResult& result)
     m_charts->setRecording(recording);
     m_results->setResult(result);
     if (!result.partial)
-        statusBar()->showMessage(tr("Done: %1 messages, p50 %2").arg(result.messages).arg(formatNanosecondsQ(result.latencyNs.p50)));
+        statusBar()->showMessage(
+            tr("Done: %1 messages, p50 %2").arg(result.messages).arg(formatNanosecondsQ(result.latencyNs.p50)));
     else
         statusBar()->showMessage(tr("Ended early: %1").arg(toQString(result.error)));
     emit runFinished(result);
@@ -335,10 +340,10 @@ bool MainWindow::exportCurrent(ExportKind kind, const QString& path)
     const bool live = current == m_liveTab;
     const bool compare = current == m_compare;
     const bool race = current == m_raceLab;
-    QWidget* chart = live  ? static_cast<QWidget*>(m_charts)
-        : compare          ? m_compare->chartWidget()
-        : race             ? m_raceLab->chartsWidget()
-                           : current;
+    QWidget* chart = live ? static_cast<QWidget*>(m_charts)
+        : compare         ? m_compare->chartWidget()
+        : race            ? m_raceLab->chartsWidget()
+                          : current;
     const QString title = m_tabs->tabText(m_tabs->currentIndex()).remove(QLatin1Char('&'));
     switch (kind) {
     case ExportKind::Png:
@@ -368,11 +373,13 @@ bool MainWindow::exportCurrent(ExportKind kind, const QString& path)
             else if (kind == ExportKind::Json)
                 ok = exporting::writeBytes(QByteArray::fromStdString(nlohmann::json(*result).dump(2)), path, &error);
             else
-                ok = exporting::writeBytes(QByteArray::fromStdString(raceCsvHeader() + "\n" + raceCsvRow(*result) + "\n"), path, &error);
+                ok = exporting::writeBytes(
+                    QByteArray::fromStdString(raceCsvHeader() + "\n" + raceCsvRow(*result) + "\n"), path, &error);
         } else if (current == m_claims && kind == ExportKind::Json) {
             ok = exporting::writeBytes(m_claims->verdictsJson(), path, &error);
         } else {
-            error = tr("This view has no data to export as %1.").arg(kind == ExportKind::Json ? QStringLiteral("JSON") : QStringLiteral("CSV"));
+            error = tr("This view has no data to export as %1.")
+                        .arg(kind == ExportKind::Json ? QStringLiteral("JSON") : QStringLiteral("CSV"));
         }
         break;
     }
@@ -385,11 +392,12 @@ bool MainWindow::exportCurrent(ExportKind kind, const QString& path)
 
 void MainWindow::exportWithDialog(ExportKind kind)
 {
-    static const char* const filters[] = { "PNG image (*.png)", "SVG image (*.svg)", "CSV table (*.csv)", "JSON (*.json)" };
+    static const char* const filters[]
+        = { "PNG image (*.png)", "SVG image (*.svg)", "CSV table (*.csv)", "JSON (*.json)" };
     static const char* const suffixes[] = { "png", "svg", "csv", "json" };
     const auto index = static_cast<std::size_t>(kind);
-    QString path = QFileDialog::getSaveFileName(this, tr("Export"), QStringLiteral("ipc-playground.%1").arg(QLatin1String(suffixes[index])),
-        tr(filters[index]));
+    QString path = QFileDialog::getSaveFileName(this, tr("Export"),
+        QStringLiteral("ipc-playground.%1").arg(QLatin1String(suffixes[index])), tr(filters[index]));
     if (path.isEmpty())
         return;
     if (!path.contains(QLatin1Char('.')))
@@ -399,8 +407,9 @@ void MainWindow::exportWithDialog(ExportKind kind)
 
 bool MainWindow::showTab(const QString& name)
 {
-    const QMap<QString, QWidget*> tabs { { QStringLiteral("live"), m_liveTab }, { QStringLiteral("compare"), m_compare },
-        { QStringLiteral("race"), m_raceLab }, { QStringLiteral("claims"), m_claims } };
+    const QMap<QString, QWidget*> tabs { { QStringLiteral("live"), m_liveTab },
+        { QStringLiteral("compare"), m_compare }, { QStringLiteral("race"), m_raceLab },
+        { QStringLiteral("claims"), m_claims } };
     QWidget* tab = tabs.value(name);
     if (!tab)
         return false;

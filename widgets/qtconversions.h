@@ -11,7 +11,10 @@
 namespace ipcpg {
 
 inline QString toQString(const std::string& text) { return QString::fromStdString(text); }
-inline QString toQString(std::string_view text) { return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size())); }
+inline QString toQString(std::string_view text)
+{
+    return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
+}
 
 QString formatBytesQ(std::uint64_t bytes);
 QString formatNanosecondsQ(double ns);

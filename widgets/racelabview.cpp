@@ -1,7 +1,7 @@
 #include "racelabview.h"
 
-#include <QEvent>
 #include <QComboBox>
+#include <QEvent>
 #include <QFile>
 #include <QFormLayout>
 #include <QLabel>
@@ -21,10 +21,7 @@
 
 // The resources live in a static library: referencing their initialiser makes the linker keep
 // them (Q_INIT_RESOURCE must be used outside any namespace).
-static void initialiseResources()
-{
-    Q_INIT_RESOURCE(ipcpg_resources);
-}
+static void initialiseResources() { Q_INIT_RESOURCE(ipcpg_resources); }
 
 namespace ipcpg {
 
@@ -32,7 +29,8 @@ namespace {
 
 int clampToInt(std::uint64_t value)
 {
-    return static_cast<int>(std::min<std::uint64_t>(value, static_cast<std::uint64_t>(std::numeric_limits<int>::max())));
+    return static_cast<int>(
+        std::min<std::uint64_t>(value, static_cast<std::uint64_t>(std::numeric_limits<int>::max())));
 }
 
 void setRange(QSpinBox* box, const RaceRange& range, std::uint64_t value)
@@ -42,7 +40,10 @@ void setRange(QSpinBox* box, const RaceRange& range, std::uint64_t value)
     box->setEnabled(range.min != range.max);
 }
 
-QString withSeparators(std::uint64_t value) { return QLocale(QLocale::English).toString(static_cast<qulonglong>(value)); }
+QString withSeparators(std::uint64_t value)
+{
+    return QLocale(QLocale::English).toString(static_cast<qulonglong>(value));
+}
 
 } // namespace
 
@@ -153,8 +154,8 @@ QWidget* RaceLabView::buildCharts()
     m_errorsChart = new TimeSeriesChart(tr("Sync errors"), { Quantity::PerSecond, tr("errors (%1)") },
         TimeSeriesChart::AxisSpec { Quantity::Plain, tr("errors so far (%1)") },
         { { tr("per second"), Side::Left }, { tr("cumulative"), Side::Right } });
-    m_countsChart = new TimeSeriesChart(tr("Expected versus observed"), { Quantity::Plain, tr("count (%1)") }, std::nullopt,
-        { { tr("expected"), Side::Left }, { tr("observed"), Side::Left } });
+    m_countsChart = new TimeSeriesChart(tr("Expected versus observed"), { Quantity::Plain, tr("count (%1)") },
+        std::nullopt, { { tr("expected"), Side::Left }, { tr("observed"), Side::Left } });
     m_errorsChart->setToolTip(tr("Sync errors found per second and in total since the race started"));
     m_countsChart->setToolTip(tr("What correct synchronisation would have produced so far, and what the processes "
                                  "actually produced"));
@@ -195,7 +196,8 @@ void RaceLabView::scenarioChanged()
         const QSignalBlocker blocker(m_sync);
         m_sync->clear();
         for (const RaceSyncMode& mode : info->modes) {
-            m_sync->addItem(mode.broken ? tr("%1 (broken)").arg(toQString(mode.id)) : toQString(mode.id), toQString(mode.id));
+            m_sync->addItem(
+                mode.broken ? tr("%1 (broken)").arg(toQString(mode.id)) : toQString(mode.id), toQString(mode.id));
             m_sync->setItemData(m_sync->count() - 1, toQString(mode.title + ": " + mode.help), Qt::ToolTipRole);
         }
     }
@@ -205,7 +207,8 @@ void RaceLabView::scenarioChanged()
     setRange(m_iterations, info->iterations, info->demoIterations);
     m_iterations->setToolTip(tr("Iterations: %1").arg(toQString(info->iterationsHelp)));
     setRange(m_window, info->windowNs, info->windowNs.defaultValue);
-    m_window->setToolTip(tr("Race window: %1. Wider makes the race strike more often.").arg(toQString(info->windowHelp)));
+    m_window->setToolTip(
+        tr("Race window: %1. Wider makes the race strike more often.").arg(toQString(info->windowHelp)));
     if (info->recordSize) {
         m_recordSize->setSpecialValueText({});
         setRange(m_recordSize, *info->recordSize, info->recordSize->defaultValue);
@@ -220,7 +223,8 @@ void RaceLabView::scenarioChanged()
         m_recordSize->setToolTip(tr("Only the torn scenario has a shared record"));
     }
     const QString text = explanationText(toQString(info->id));
-    m_explanation->setMarkdown(text.isEmpty() ? tr("No explanation is available for %1.").arg(toQString(info->id)) : text);
+    m_explanation->setMarkdown(
+        text.isEmpty() ? tr("No explanation is available for %1.").arg(toQString(info->id)) : text);
     syncChanged();
 }
 
@@ -229,7 +233,8 @@ void RaceLabView::syncChanged()
     const RaceScenarioInfo* info = currentInfo();
     const RaceSyncMode* mode = info ? info->findMode(m_sync->currentData().toString().toStdString()) : nullptr;
     m_syncHelp->setText(mode ? toQString(mode->help) : QString());
-    m_syncHelp->setStyleSheet(mode && mode->broken ? QStringLiteral("color: #d62728") : QStringLiteral("color: #2ca02c"));
+    m_syncHelp->setStyleSheet(
+        mode && mode->broken ? QStringLiteral("color: #d62728") : QStringLiteral("color: #2ca02c"));
     restartIfRunning();
 }
 
@@ -239,7 +244,8 @@ void RaceLabView::restartIfRunning()
         return;
     m_continueTimeline = true;
     m_controller->restart(spec());
-    m_status->setText(tr("Restarting with %1 %2…").arg(m_scenario->currentData().toString(), m_sync->currentData().toString()));
+    m_status->setText(
+        tr("Restarting with %1 %2…").arg(m_scenario->currentData().toString(), m_sync->currentData().toString()));
 }
 
 RaceSpec RaceLabView::spec() const
@@ -260,7 +266,8 @@ bool RaceLabView::start()
     m_continueTimeline = false;
     if (!m_controller->start(spec()))
         return false;
-    m_status->setText(tr("Starting %1 %2…").arg(m_scenario->currentData().toString(), m_sync->currentData().toString()));
+    m_status->setText(
+        tr("Starting %1 %2…").arg(m_scenario->currentData().toString(), m_sync->currentData().toString()));
     return true;
 }
 
@@ -329,18 +336,16 @@ void RaceLabView::onFailed(const QString& reason)
     emit raceFailed(reason);
 }
 
-void RaceLabView::onStateChanged()
-{
-    m_start->setText(m_controller->isRunning() ? tr("S&top") : tr("&Start"));
-}
+void RaceLabView::onStateChanged() { m_start->setText(m_controller->isRunning() ? tr("S&top") : tr("&Start")); }
 
 void RaceLabView::showTally(std::uint64_t expected, std::uint64_t observed, std::uint64_t errors)
 {
     const RaceScenarioInfo* info = currentInfo();
     const QString counted = info ? toQString(info->counted) : QString();
-    m_tally->setText(tr("Expected: <b>%1</b><br>Observed: <b>%2</b><br>Sync errors: <b style='color:%4'>%3</b> %5")
-                         .arg(withSeparators(expected), withSeparators(observed), withSeparators(errors),
-                             errors > 0 ? QStringLiteral("#d62728") : QStringLiteral("#2ca02c"), counted.toHtmlEscaped()));
+    m_tally->setText(
+        tr("Expected: <b>%1</b><br>Observed: <b>%2</b><br>Sync errors: <b style='color:%4'>%3</b> %5")
+            .arg(withSeparators(expected), withSeparators(observed), withSeparators(errors),
+                errors > 0 ? QStringLiteral("#d62728") : QStringLiteral("#2ca02c"), counted.toHtmlEscaped()));
 }
 
 void RaceLabView::refresh()

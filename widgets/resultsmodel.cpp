@@ -26,19 +26,24 @@ void ResultsModel::setResult(const RunResult& r)
     const QLocale locale;
     QList<Row> rows;
     const bool roundTrip = r.spec.mode == Mode::PingPong;
-    rows.append({ tr("Mechanism"), toQString(r.spec.mechanism) + QStringLiteral(" · ") + toQString(toString(r.spec.mode))
-            + QStringLiteral(" · ") + formatBytesQ(r.spec.messageSize),
+    rows.append({ tr("Mechanism"),
+        toQString(r.spec.mechanism) + QStringLiteral(" · ") + toQString(toString(r.spec.mode)) + QStringLiteral(" · ")
+            + formatBytesQ(r.spec.messageSize),
         tr("What ran: mechanism, mode and message size"), false });
     rows.append({ roundTrip ? tr("Round trips") : tr("Messages"),
         tr("%1 in %2 s").arg(locale.toString(static_cast<qulonglong>(r.messages))).arg(r.durationS, 0, 'f', 2),
         tr("Counted after warm-up"), false });
-    rows.append({ tr("Throughput"), formatRateQ(r.msgsPerS) + QStringLiteral(" · ") + formatBytesPerSecondQ(r.bytesPerS),
-        tr("Messages and payload bytes per second"), false });
+    rows.append(
+        { tr("Throughput"), formatRateQ(r.msgsPerS) + QStringLiteral(" · ") + formatBytesPerSecondQ(r.bytesPerS),
+            tr("Messages and payload bytes per second"), false });
     if (r.latencyNs.count > 0) {
         const QString kind = roundTrip ? tr("round trip") : tr("one way");
-        rows.append({ tr("Latency p50"), formatNanosecondsQ(r.latencyNs.p50), tr("Median %1 latency").arg(kind), false });
-        rows.append({ tr("Latency p99"), formatNanosecondsQ(r.latencyNs.p99), tr("99% of messages were faster"), false });
-        rows.append({ tr("Latency p99.9"), formatNanosecondsQ(r.latencyNs.p999), tr("99.9% of messages were faster"), false });
+        rows.append(
+            { tr("Latency p50"), formatNanosecondsQ(r.latencyNs.p50), tr("Median %1 latency").arg(kind), false });
+        rows.append(
+            { tr("Latency p99"), formatNanosecondsQ(r.latencyNs.p99), tr("99% of messages were faster"), false });
+        rows.append(
+            { tr("Latency p99.9"), formatNanosecondsQ(r.latencyNs.p999), tr("99.9% of messages were faster"), false });
         rows.append({ tr("Latency min / max"),
             formatNanosecondsQ(r.latencyNs.min) + QStringLiteral(" / ") + formatNanosecondsQ(r.latencyNs.max),
             tr("Fastest and slowest message"), false });
@@ -50,8 +55,7 @@ void ResultsModel::setResult(const RunResult& r)
         tr("Messages a lossy mechanism dropped or coalesced (udp, standard signals)"), false });
     rows.append({ tr("Sync errors"), locale.toString(static_cast<qulonglong>(r.syncErrors)),
         tr("Damage caused by missing synchronisation (the race being demonstrated)"), r.syncErrors > 0 });
-    rows.append({ tr("CPU"),
-        tr("user %1 s · system %2 s").arg(r.cpuUserS, 0, 'f', 3).arg(r.cpuSysS, 0, 'f', 3),
+    rows.append({ tr("CPU"), tr("user %1 s · system %2 s").arg(r.cpuUserS, 0, 'f', 3).arg(r.cpuSysS, 0, 'f', 3),
         tr("CPU time of all worker processes, from getrusage"), false });
     rows.append({ tr("CPU per message"), formatNanosecondsQ(r.cpuNsPerMessage()),
         tr("Total CPU time divided by the messages counted"), false });
@@ -64,8 +68,9 @@ void ResultsModel::setResult(const RunResult& r)
     QStringList cpus;
     for (int cpu : r.cpus)
         cpus << (cpu < 0 ? QStringLiteral("?") : QString::number(cpu));
-    rows.append({ tr("Placement"), toQString(toString(r.spec.placement)) + tr(" · CPUs ") + cpus.join(QStringLiteral(", ")),
-        tr("Requested placement and the CPU each side last ran on"), false });
+    rows.append(
+        { tr("Placement"), toQString(toString(r.spec.placement)) + tr(" · CPUs ") + cpus.join(QStringLiteral(", ")),
+            tr("Requested placement and the CPU each side last ran on"), false });
     if (r.partial)
         rows.append({ tr("Partial"), toQString(r.error), tr("The run ended early"), true });
 
@@ -75,7 +80,10 @@ void ResultsModel::setResult(const RunResult& r)
     endResetModel();
 }
 
-int ResultsModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(m_rows.size()); }
+int ResultsModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
+}
 
 int ResultsModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : 2; }
 

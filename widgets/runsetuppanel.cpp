@@ -7,9 +7,9 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QTextBrowser>
 #include <QSpinBox>
 #include <QStandardItemModel>
+#include <QTextBrowser>
 #include <QVBoxLayout>
 
 #include "ipcpg/error.h"
@@ -22,7 +22,8 @@ namespace ipcpg {
 
 namespace {
 
-constexpr std::uint64_t kSizePresets[] = { 0, 1, 64, 256, 1024, 4096, 16384, 65536, 262144, 1 << 20, 4 << 20, 16 << 20 };
+constexpr std::uint64_t kSizePresets[]
+    = { 0, 1, 64, 256, 1024, 4096, 16384, 65536, 262144, 1 << 20, 4 << 20, 16 << 20 };
 
 } // namespace
 
@@ -38,7 +39,6 @@ RunSetupPanel::RunSetupPanel(QWidget* parent)
         m_mechanism->addItem(toQString(mechanism->info().title), toQString(mechanism->info().id));
     m_mechanism->setToolTip(tr("The interprocess-communication mechanism to measure"));
     form->addRow(tr("&Mechanism"), m_mechanism);
-
 
     m_optionsForm = new QFormLayout;
     form->addRow(m_optionsForm);
@@ -126,7 +126,8 @@ RunSetupPanel::RunSetupPanel(QWidget* parent)
 
 void RunSetupPanel::mechanismChanged()
 {
-    const Mechanism* mechanism = MechanismRegistry::instance().find(m_mechanism->currentData().toString().toStdString());
+    const Mechanism* mechanism
+        = MechanismRegistry::instance().find(m_mechanism->currentData().toString().toStdString());
     if (!mechanism)
         return;
     const MechanismInfo& info = mechanism->info();
@@ -156,7 +157,8 @@ void RunSetupPanel::adjustSizeToLimits()
     const Mechanism* mechanism = MechanismRegistry::instance().find(current.mechanism);
     if (!mechanism)
         return;
-    const SizeLimit limit = mechanism->sizeLimit(MechanismRegistry::instance().resolveOptions(*mechanism, current.options));
+    const SizeLimit limit
+        = mechanism->sizeLimit(MechanismRegistry::instance().resolveOptions(*mechanism, current.options));
     if (current.messageSize >= limit.min && current.messageSize <= limit.max)
         return;
     int best = -1;
@@ -174,7 +176,8 @@ void RunSetupPanel::rebuildOptions()
     while (m_optionsForm->rowCount() > 0)
         m_optionsForm->removeRow(0);
     m_optionBoxes.clear();
-    const Mechanism* mechanism = MechanismRegistry::instance().find(m_mechanism->currentData().toString().toStdString());
+    const Mechanism* mechanism
+        = MechanismRegistry::instance().find(m_mechanism->currentData().toString().toStdString());
     for (const OptionSpec& option : mechanism->info().options) {
         auto* box = new QComboBox;
         for (const std::string& value : option.values)
@@ -285,8 +288,8 @@ void RunSetupPanel::setRunning(bool running)
 {
     m_running = running;
     m_start->setText(running ? tr("&Stop") : tr("&Start"));
-    for (QWidget* control :
-        std::initializer_list<QWidget*> { m_mechanism, m_size, m_mode, m_limit, m_duration, m_messages, m_workers, m_placement })
+    for (QWidget* control : std::initializer_list<QWidget*> {
+             m_mechanism, m_size, m_mode, m_limit, m_duration, m_messages, m_workers, m_placement })
         control->setEnabled(!running);
     for (QComboBox* box : m_optionBoxes)
         box->setEnabled(!running);

@@ -57,7 +57,8 @@ QVariant SavedRunsModel::data(const QModelIndex& index, int role) const
     case Qt::ToolTipRole: {
         QString tip = entry.recording.describe();
         if (const auto& result = entry.recording.result()) {
-            tip += QStringLiteral("\n") + tr("p50 %1 · %2").arg(formatNanosecondsQ(result->latencyNs.p50), formatRateQ(result->msgsPerS));
+            tip += QStringLiteral("\n")
+                + tr("p50 %1 · %2").arg(formatNanosecondsQ(result->latencyNs.p50), formatRateQ(result->msgsPerS));
         }
         return tip + QStringLiteral("\n") + tr("Tick to overlay on the live charts; double-click to rename");
     }

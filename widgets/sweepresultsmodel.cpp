@@ -65,7 +65,8 @@ QVariant SweepResultsModel::data(const QModelIndex& index, int role) const
     case ModeColumn:
         return toQString(toString(r.spec.mode));
     case SizeColumn:
-        return sort ? QVariant(static_cast<qulonglong>(r.spec.messageSize)) : QVariant(formatBytesQ(r.spec.messageSize));
+        return sort ? QVariant(static_cast<qulonglong>(r.spec.messageSize))
+                    : QVariant(formatBytesQ(r.spec.messageSize));
     case PlacementColumn:
         return toQString(toString(r.spec.placement));
     case MessagesPerSecondColumn:
@@ -84,7 +85,8 @@ QVariant SweepResultsModel::data(const QModelIndex& index, int role) const
         return sort ? QVariant(static_cast<qulonglong>(r.integrityErrors + r.syncErrors))
                     : QVariant(QLocale().toString(static_cast<qulonglong>(r.integrityErrors + r.syncErrors)));
     case LostColumn:
-        return sort ? QVariant(static_cast<qulonglong>(r.lost)) : QVariant(QLocale().toString(static_cast<qulonglong>(r.lost)));
+        return sort ? QVariant(static_cast<qulonglong>(r.lost))
+                    : QVariant(QLocale().toString(static_cast<qulonglong>(r.lost)));
     case CpuColumn:
         return sort ? QVariant(r.cpuNsPerMessage()) : QVariant(formatNanosecondsQ(r.cpuNsPerMessage()));
     case SwitchesColumn:
@@ -100,9 +102,9 @@ QVariant SweepResultsModel::headerData(int section, Qt::Orientation orientation,
         return {};
     static const char* const titles[] = { "Mechanism", "Options", "Mode", "Size", "Placement", "Messages/s", "Bytes/s",
         "p50", "p90", "p99", "p99.9", "Errors", "Lost", "CPU/msg", "Switches/msg" };
-    static const char* const tips[] = { "Mechanism id", "Mechanism options", "pingpong or stream", "Payload bytes per message",
-        "Where the two sides ran", "Messages per second", "Payload bytes per second", "Median latency",
-        "90th percentile latency", "99th percentile latency", "99.9th percentile latency",
+    static const char* const tips[] = { "Mechanism id", "Mechanism options", "pingpong or stream",
+        "Payload bytes per message", "Where the two sides ran", "Messages per second", "Payload bytes per second",
+        "Median latency", "90th percentile latency", "99th percentile latency", "99.9th percentile latency",
         "Integrity and sync errors", "Messages lost by a lossy mechanism", "CPU time per message, all processes",
         "Context switches per message" };
     if (section < 0 || section >= ColumnCount)

@@ -56,7 +56,8 @@ QAbstractAxis* makeAxis(bool logarithmic)
 }
 
 // A logarithmic axis spans whole decades around the values, in the scale's unit.
-void configureLogAxis(QLogValueAxis* axis, const AxisScale& scale, double smallest, double largest, const QString& titleTemplate)
+void configureLogAxis(
+    QLogValueAxis* axis, const AxisScale& scale, double smallest, double largest, const QString& titleTemplate)
 {
     const double low = smallest > 0 ? std::pow(10.0, std::floor(std::log10(smallest / scale.divisor))) : 1.0;
     const double high = largest > 0 ? std::pow(10.0, std::ceil(std::log10(largest / scale.divisor * 1.05))) : 10.0;
@@ -72,7 +73,9 @@ void configureLogAxis(QLogValueAxis* axis, const AxisScale& scale, double smalle
 void configureAxis(QValueAxis* axis, const AxisScale& scale, const QString& titleTemplate)
 {
     applyScale(axis, scale);
-    const QString format = scale.tickStep >= 1 ? QStringLiteral("%.0f") : (scale.tickStep >= 0.1 ? QStringLiteral("%.1f") : QStringLiteral("%.2f"));
+    const QString format = scale.tickStep >= 1
+        ? QStringLiteral("%.0f")
+        : (scale.tickStep >= 0.1 ? QStringLiteral("%.1f") : QStringLiteral("%.2f"));
     if (axis->labelFormat() != format)
         axis->setLabelFormat(format);
     const QString title = axisTitle(titleTemplate, scale.unit);

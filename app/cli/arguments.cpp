@@ -45,7 +45,8 @@ Format parseFormat(const std::string& text, bool csvAllowed)
         return Format::Json;
     if (text == "csv" && csvAllowed)
         return Format::Csv;
-    throw UsageError("--format " + quoted(text) + " is not allowed; use " + (csvAllowed ? "table, json or csv" : "table or json"));
+    throw UsageError(
+        "--format " + quoted(text) + " is not allowed; use " + (csvAllowed ? "table, json or csv" : "table or json"));
 }
 
 std::uint64_t parseSizeArgument(const std::string& option, const std::string& text)
@@ -79,12 +80,13 @@ double parseDurationArgument(const std::string& option, const std::string& text)
     return *seconds;
 }
 
-std::uint64_t parseCountArgument(const std::string& option, const std::string& text, std::uint64_t min, std::uint64_t max)
+std::uint64_t parseCountArgument(
+    const std::string& option, const std::string& text, std::uint64_t min, std::uint64_t max)
 {
     const auto value = parseCount(text);
     if (!value || *value < min || *value > max)
-        throw UsageError(option + " " + quoted(text) + " is not allowed; give a whole number from " + std::to_string(min)
-            + " to " + std::to_string(max));
+        throw UsageError(option + " " + quoted(text) + " is not allowed; give a whole number from "
+            + std::to_string(min) + " to " + std::to_string(max));
     return *value;
 }
 
@@ -128,7 +130,8 @@ std::vector<std::string> parseMechanismList(const std::string& text)
     std::vector<std::string> ids;
     for (const std::string& item : splitList(text)) {
         if (!registry.find(item))
-            throw UsageError("--mechanism " + quoted(item) + " is unknown; use all or one of: " + joined(registry.ids()));
+            throw UsageError(
+                "--mechanism " + quoted(item) + " is unknown; use all or one of: " + joined(registry.ids()));
         ids.push_back(item);
     }
     return ids;
@@ -152,12 +155,14 @@ RaceSpec parseRaceOptions(const RaceOptionTexts& texts)
     spec.sync = texts.sync;
     if (!texts.workers.empty()) {
         if (info->workers.min == info->workers.max && texts.workers != std::to_string(info->workers.min))
-            throw UsageError("--workers " + quoted(texts.workers) + " is not allowed for " + info->id + ": it always runs "
-                + std::to_string(info->workers.min) + " " + info->workersHelp);
-        spec.workers = static_cast<unsigned>(parseCountArgument("--workers", texts.workers, info->workers.min, info->workers.max));
+            throw UsageError("--workers " + quoted(texts.workers) + " is not allowed for " + info->id
+                + ": it always runs " + std::to_string(info->workers.min) + " " + info->workersHelp);
+        spec.workers = static_cast<unsigned>(
+            parseCountArgument("--workers", texts.workers, info->workers.min, info->workers.max));
     }
     if (!texts.iterations.empty())
-        spec.iterations = parseCountArgument("--iterations", texts.iterations, info->iterations.min, info->iterations.max);
+        spec.iterations
+            = parseCountArgument("--iterations", texts.iterations, info->iterations.min, info->iterations.max);
     if (!texts.window.empty())
         spec.windowNs = parseCountArgument("--window", texts.window, info->windowNs.min, info->windowNs.max);
     if (!texts.size.empty()) {
@@ -167,9 +172,9 @@ RaceSpec parseRaceOptions(const RaceOptionTexts& texts)
         const RaceRange& sizes = *info->recordSize;
         const auto size = parseByteCount(texts.size);
         if (!size || !sizes.contains(*size) || *size % info->recordAlignment != 0)
-            throw UsageError("--size " + quoted(texts.size) + " is not allowed for " + info->id + "; give a multiple of "
-                + std::to_string(info->recordAlignment) + " bytes from " + std::to_string(sizes.min) + " to "
-                + std::to_string(sizes.max));
+            throw UsageError("--size " + quoted(texts.size) + " is not allowed for " + info->id
+                + "; give a multiple of " + std::to_string(info->recordAlignment) + " bytes from "
+                + std::to_string(sizes.min) + " to " + std::to_string(sizes.max));
         spec.recordSize = *size;
     }
     registry.validate(spec); // the same checks the worker makes; fills in the defaults

@@ -16,7 +16,8 @@ Format parseFormat(const std::string& text, bool csvAllowed);
 std::uint64_t parseSizeArgument(const std::string& option, const std::string& text);
 std::vector<std::uint64_t> parseSizeList(const std::string& option, const std::string& text);
 double parseDurationArgument(const std::string& option, const std::string& text);
-std::uint64_t parseCountArgument(const std::string& option, const std::string& text, std::uint64_t min, std::uint64_t max);
+std::uint64_t parseCountArgument(
+    const std::string& option, const std::string& text, std::uint64_t min, std::uint64_t max);
 Mode parseModeArgument(const std::string& text);
 std::vector<Mode> parseModeList(const std::string& text);
 Placement parsePlacementArgument(const std::string& text);

@@ -50,8 +50,7 @@ void printProgress(const SampleMessage& sample)
     std::ostringstream line;
     line << "ipcpg: progress " << (sample.elapsedS < 0 ? "warm-up " : "") << std::fixed << std::setprecision(1)
          << sample.elapsedS << " s, " << sample.totalMessages << " messages"
-         << (measuredSeconds(sample) > 0 ? ", " + formatRate(messageRate(sample)) : std::string())
-         << '\n';
+         << (measuredSeconds(sample) > 0 ? ", " + formatRate(messageRate(sample)) : std::string()) << '\n';
     std::cerr << line.str() << std::flush;
 }
 
@@ -129,8 +128,8 @@ int sweepCommand(const SweepArguments& arguments)
                         registry.validate(spec);
                         plan.push_back({ spec, label });
                     } catch (const UsageError& error) {
-                        const std::string what = id + " " + std::string(toString(mode)) + " "
-                            + std::string(toString(placement));
+                        const std::string what
+                            = id + " " + std::string(toString(mode)) + " " + std::string(toString(placement));
                         if (skipped.empty() || skipped.back().what != what)
                             skipped.push_back({ what, {}, error.what() });
                         skipped.back().sizes.push_back(formatBytes(size));

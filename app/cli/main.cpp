@@ -33,8 +33,9 @@ struct RawRunOptions {
 
 void addRunOptions(CLI::App& command, RawRunOptions& raw, bool sweep)
 {
-    command.add_option("--mechanism,-m", raw.mechanism,
-               sweep ? "Mechanism ids, comma separated, or all (see `ipcpg list`)" : "Mechanism id (see `ipcpg list`)")
+    command
+        .add_option("--mechanism,-m", raw.mechanism,
+            sweep ? "Mechanism ids, comma separated, or all (see `ipcpg list`)" : "Mechanism id (see `ipcpg list`)")
         ->required();
     command.add_option("--size,-s", raw.size,
         sweep ? "Message sizes, comma separated (64,4K,1M)" : "Message size in bytes; suffixes K, M, G (default 64)");
@@ -66,8 +67,7 @@ ipcpg::RunSpec baseSpec(const CLI::App& command, const RawRunOptions& raw)
     if (!warmup || *warmup > 60.0)
         throw ipcpg::UsageError("--warmup \"" + raw.warmup + "\" is not allowed; give seconds from 0 to 60");
     spec.warmupS = *warmup;
-    spec.workers = static_cast<unsigned>(
-        parseCountArgument("--workers", raw.workers, 1, ipcpg::RunSpec::kMaxWorkers));
+    spec.workers = static_cast<unsigned>(parseCountArgument("--workers", raw.workers, 1, ipcpg::RunSpec::kMaxWorkers));
     spec.options = parseOptionAssignments(raw.options);
     // Given but empty is a value too, and the registry refuses it naming what is allowed.
     if (command.count("--sync") > 0)
@@ -105,13 +105,16 @@ int main(int argc, char** argv)
     std::string raceFormat = "table";
     bool raceList = false;
     auto* race = app.add_subcommand("race",
-        "Run a race-condition scenario on shared memory: its broken sync mode shows sync errors, the correct ones none");
+        "Run a race-condition scenario on shared memory: its broken sync mode shows sync errors, the correct ones "
+        "none");
     race->add_option("--scenario", raceTexts.scenario, "Scenario id (see ipcpg race --list)");
     race->add_option("--sync", raceTexts.sync, "Synchronisation mode of the scenario, broken or correct");
     race->add_option("--workers,-w", raceTexts.workers, "Processes taking part (the scenario sets the range)");
     race->add_option("--iterations,-n", raceTexts.iterations, "Iterations per process (increments, updates, items...)");
-    race->add_option("--window", raceTexts.window, "Race window in nanoseconds: a busy delay where the race can strike");
-    race->add_option("--size,-s", raceTexts.size, "Record size in bytes for the torn scenario (a multiple of 8, up to a page)");
+    race->add_option(
+        "--window", raceTexts.window, "Race window in nanoseconds: a busy delay where the race can strike");
+    race->add_option(
+        "--size,-s", raceTexts.size, "Record size in bytes for the torn scenario (a multiple of 8, up to a page)");
     race->add_option("--format,-f", raceFormat, "table or json");
     race->add_flag("--list", raceList, "List the scenarios with their sync modes, defaults and limits");
 

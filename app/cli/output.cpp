@@ -21,10 +21,7 @@ std::string modesOf(const MechanismInfo& info)
     return text;
 }
 
-std::string sizeRange(const SizeLimit& limit)
-{
-    return formatBytes(limit.min) + " - " + formatBytes(limit.max);
-}
+std::string sizeRange(const SizeLimit& limit) { return formatBytes(limit.min) + " - " + formatBytes(limit.max); }
 
 nlohmann::json limitJson(const SizeLimit& limit)
 {
@@ -57,14 +54,14 @@ void printSingleResult(std::ostream& out, const RunResult& r)
     out << '\n';
     TextTable table({ "", "" }, { false, false });
     table.add({ "messages",
-        withSeparators(r.messages) + (roundTrip ? " round trips" : " messages") + " in " + number(r.durationS, 2) + " s ("
-            + formatRate(r.msgsPerS) + ", " + formatBytesPerSecond(r.bytesPerS) + ")" });
+        withSeparators(r.messages) + (roundTrip ? " round trips" : " messages") + " in " + number(r.durationS, 2)
+            + " s (" + formatRate(r.msgsPerS) + ", " + formatBytesPerSecond(r.bytesPerS) + ")" });
     if (r.latencyNs.count > 0) {
         const auto& l = r.latencyNs;
         table.add({ "latency",
             r.latencyKind + ": min " + formatNanoseconds(l.min) + "  p50 " + formatNanoseconds(l.p50) + "  p90 "
-                + formatNanoseconds(l.p90) + "  p99 " + formatNanoseconds(l.p99) + "  p99.9 " + formatNanoseconds(l.p999)
-                + "  max " + formatNanoseconds(l.max) });
+                + formatNanoseconds(l.p90) + "  p99 " + formatNanoseconds(l.p99) + "  p99.9 "
+                + formatNanoseconds(l.p999) + "  max " + formatNanoseconds(l.max) });
     } else {
         table.add({ "latency", "not measured (the mechanism carries no timestamp in this mode)" });
     }
@@ -78,8 +75,8 @@ void printSingleResult(std::ostream& out, const RunResult& r)
         withSeparators(r.voluntarySwitches) + " voluntary, " + withSeparators(r.involuntarySwitches) + " involuntary ("
             + number(r.switchesPerMessage(), 2) + " per message)" });
     table.add({ "warm-up",
-        withSeparators(r.warmupMessages) + " messages in " + number(r.warmupS, 2)
-            + " s, not counted; clock read " + number(r.clockReadNs, 1) + " ns" });
+        withSeparators(r.warmupMessages) + " messages in " + number(r.warmupS, 2) + " s, not counted; clock read "
+            + number(r.clockReadNs, 1) + " ns" });
     if (r.partial)
         table.add({ "partial", r.error });
     table.print(out);
@@ -165,11 +162,12 @@ void printResults(std::ostream& out, const std::vector<RunResult>& results, Form
         { false, false, true, false, false, true, true, true, true, true, true, true, true });
     for (const RunResult& r : results) {
         const bool latency = r.latencyNs.count > 0;
-        table.add({ r.spec.mechanism, std::string(toString(r.spec.mode)), formatBytes(r.spec.messageSize), optionsText(r),
-            std::string(toString(r.spec.placement)), formatRate(r.msgsPerS), formatBytesPerSecond(r.bytesPerS),
-            latency ? formatNanoseconds(r.latencyNs.p50) : "-", latency ? formatNanoseconds(r.latencyNs.p99) : "-",
-            latency ? formatNanoseconds(r.latencyNs.p999) : "-", withSeparators(r.integrityErrors + r.syncErrors),
-            withSeparators(r.lost), formatNanoseconds(r.cpuNsPerMessage()) });
+        table.add(
+            { r.spec.mechanism, std::string(toString(r.spec.mode)), formatBytes(r.spec.messageSize), optionsText(r),
+                std::string(toString(r.spec.placement)), formatRate(r.msgsPerS), formatBytesPerSecond(r.bytesPerS),
+                latency ? formatNanoseconds(r.latencyNs.p50) : "-", latency ? formatNanoseconds(r.latencyNs.p99) : "-",
+                latency ? formatNanoseconds(r.latencyNs.p999) : "-", withSeparators(r.integrityErrors + r.syncErrors),
+                withSeparators(r.lost), formatNanoseconds(r.cpuNsPerMessage()) });
     }
     table.print(out);
 }

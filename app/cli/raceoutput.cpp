@@ -19,13 +19,16 @@ std::string rangeText(const RaceRange& range)
 {
     if (range.min == range.max)
         return withSeparators(range.min);
-    return withSeparators(range.defaultValue) + " (" + withSeparators(range.min) + "-" + withSeparators(range.max) + ")";
+    return withSeparators(range.defaultValue) + " (" + withSeparators(range.min) + "-" + withSeparators(range.max)
+        + ")";
 }
 
 std::string percentOf(std::uint64_t part, std::uint64_t whole)
 {
     // Errors can outnumber the expected count (a ring item can be skipped and another read twice).
-    return whole == 0 || part > whole ? std::string() : " (" + number(100.0 * static_cast<double>(part) / static_cast<double>(whole), 1) + "% of expected)";
+    return whole == 0 || part > whole
+        ? std::string()
+        : " (" + number(100.0 * static_cast<double>(part) / static_cast<double>(whole), 1) + "% of expected)";
 }
 
 } // namespace
@@ -38,7 +41,8 @@ void printRaceScenarioList(std::ostream& out, Format format)
         for (const RaceScenarioInfo* info : registry.all()) {
             nlohmann::json modes = nlohmann::json::array();
             for (const RaceSyncMode& mode : info->modes)
-                modes.push_back({ { "id", mode.id }, { "title", mode.title }, { "broken", mode.broken }, { "help", mode.help } });
+                modes.push_back(
+                    { { "id", mode.id }, { "title", mode.title }, { "broken", mode.broken }, { "help", mode.help } });
             nlohmann::json workers = rangeJson(info->workers);
             workers["help"] = info->workersHelp;
             nlohmann::json iterations = rangeJson(info->iterations);

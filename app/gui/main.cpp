@@ -7,16 +7,16 @@
 #include <QTextStream>
 #include <QTimer>
 
+#include "claimsview.h"
+#include "compareview.h"
 #include "ipcpg/error.h"
 #include "ipcpg/mechanismregistry.h"
 #include "ipcpg/units.h"
 #include "ipcpg/version.h"
-#include "claimsview.h"
-#include "compareview.h"
 #include "mainwindow.h"
 #include "racelabview.h"
-#include <QComboBox>
 #include "runsetuppanel.h"
+#include <QComboBox>
 
 namespace {
 
@@ -50,7 +50,8 @@ bool exportAll(ipcpg::MainWindow& window, const Exports& exports)
 }
 
 // --compare: runs a sweep in the Compare tab, then exports and quits like a single run does.
-int runComparison(QApplication& app, ipcpg::MainWindow& window, const QCommandLineParser& parser, const Exports& exports, bool quit)
+int runComparison(
+    QApplication& app, ipcpg::MainWindow& window, const QCommandLineParser& parser, const Exports& exports, bool quit)
 {
     QTextStream err(stderr);
     const auto refuse = [&](const QString& message) {
@@ -66,7 +67,8 @@ int runComparison(QApplication& app, ipcpg::MainWindow& window, const QCommandLi
     } else {
         for (const QString& id : list.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
             if (!registry.find(id.trimmed().toStdString()))
-                return refuse(QStringLiteral("--compare names \"%1\", which is not a mechanism; see `ipcpg list`").arg(id.trimmed()));
+                return refuse(QStringLiteral("--compare names \"%1\", which is not a mechanism; see `ipcpg list`")
+                                  .arg(id.trimmed()));
             ids << id.trimmed();
         }
     }
@@ -74,25 +76,31 @@ int runComparison(QApplication& app, ipcpg::MainWindow& window, const QCommandLi
         return refuse(QStringLiteral("--compare needs mechanism ids or all"));
     ipcpg::CompareView* view = window.compareView();
     view->setMechanisms(ids);
-    view->setSizes(parser.isSet(QStringLiteral("size")) ? parser.value(QStringLiteral("size")) : QStringLiteral("64, 4K, 64K"));
+    view->setSizes(
+        parser.isSet(QStringLiteral("size")) ? parser.value(QStringLiteral("size")) : QStringLiteral("64, 4K, 64K"));
     if (parser.isSet(QStringLiteral("mode"))) {
         const auto mode = ipcpg::parseMode(parser.value(QStringLiteral("mode")).toStdString());
         if (!mode)
-            return refuse(QStringLiteral("--mode \"%1\" is not allowed; use pingpong or stream").arg(parser.value(QStringLiteral("mode"))));
+            return refuse(QStringLiteral("--mode \"%1\" is not allowed; use pingpong or stream")
+                              .arg(parser.value(QStringLiteral("mode"))));
         view->setMode(*mode);
     }
     if (parser.isSet(QStringLiteral("duration"))) {
         const auto seconds = ipcpg::parseSeconds(parser.value(QStringLiteral("duration")).toStdString());
         if (!seconds || *seconds < 0.1 || *seconds > 60)
-            return refuse(QStringLiteral("--duration \"%1\" is not allowed with --compare; give 0.1 to 60 seconds per run").arg(parser.value(QStringLiteral("duration"))));
+            return refuse(
+                QStringLiteral("--duration \"%1\" is not allowed with --compare; give 0.1 to 60 seconds per run")
+                    .arg(parser.value(QStringLiteral("duration"))));
         view->setDuration(*seconds);
     }
     if (parser.isSet(QStringLiteral("placement"))) {
         QList<ipcpg::Placement> placements;
-        for (const QString& name : parser.value(QStringLiteral("placement")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        for (const QString& name :
+            parser.value(QStringLiteral("placement")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
             const auto placement = ipcpg::parsePlacement(name.trimmed().toStdString());
             if (!placement)
-                return refuse(QStringLiteral("--placement \"%1\" is not allowed; use same-core, cross-core or unpinned").arg(name.trimmed()));
+                return refuse(QStringLiteral("--placement \"%1\" is not allowed; use same-core, cross-core or unpinned")
+                                  .arg(name.trimmed()));
             placements << *placement;
         }
         view->setPlacements(placements);
@@ -114,7 +122,8 @@ int runComparison(QApplication& app, ipcpg::MainWindow& window, const QCommandLi
 }
 
 // --race: opens the race lab on a scenario; with --start runs it, then exports and quits.
-int runRace(QApplication& app, ipcpg::MainWindow& window, const QCommandLineParser& parser, const Exports& exports, bool quit)
+int runRace(
+    QApplication& app, ipcpg::MainWindow& window, const QCommandLineParser& parser, const Exports& exports, bool quit)
 {
     QTextStream err(stderr);
     ipcpg::RaceLabView* lab = window.raceLab();
@@ -205,39 +214,55 @@ int main(int argc, char** argv)
     parser.setApplicationDescription(QStringLiteral("A desktop laboratory for interprocess communication on Linux"));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption mechanism(QStringLiteral("mechanism"), QStringLiteral("Mechanism id (see ipcpg list)"), QStringLiteral("ID"));
-    const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Message size in bytes (suffixes K, M)"), QStringLiteral("BYTES"));
+    const QCommandLineOption mechanism(
+        QStringLiteral("mechanism"), QStringLiteral("Mechanism id (see ipcpg list)"), QStringLiteral("ID"));
+    const QCommandLineOption size(
+        QStringLiteral("size"), QStringLiteral("Message size in bytes (suffixes K, M)"), QStringLiteral("BYTES"));
     const QCommandLineOption mode(QStringLiteral("mode"), QStringLiteral("pingpong or stream"), QStringLiteral("MODE"));
-    const QCommandLineOption duration(QStringLiteral("duration"), QStringLiteral("Seconds to measure"), QStringLiteral("SECONDS"));
-    const QCommandLineOption sync(QStringLiteral("sync"), QStringLiteral("Synchronisation, where the mechanism has it"), QStringLiteral("MODE"));
-    const QCommandLineOption option(QStringLiteral("option"), QStringLiteral("Mechanism option NAME=VALUE (repeatable)"), QStringLiteral("NAME=VALUE"));
-    const QCommandLineOption placement(QStringLiteral("placement"), QStringLiteral("same-core, cross-core or unpinned"), QStringLiteral("PLACEMENT"));
+    const QCommandLineOption duration(
+        QStringLiteral("duration"), QStringLiteral("Seconds to measure"), QStringLiteral("SECONDS"));
+    const QCommandLineOption sync(
+        QStringLiteral("sync"), QStringLiteral("Synchronisation, where the mechanism has it"), QStringLiteral("MODE"));
+    const QCommandLineOption option(QStringLiteral("option"),
+        QStringLiteral("Mechanism option NAME=VALUE (repeatable)"), QStringLiteral("NAME=VALUE"));
+    const QCommandLineOption placement(
+        QStringLiteral("placement"), QStringLiteral("same-core, cross-core or unpinned"), QStringLiteral("PLACEMENT"));
     const QCommandLineOption start(QStringLiteral("start"), QStringLiteral("Start the run at once"));
-    const QCommandLineOption exportPng(QStringLiteral("export-png"), QStringLiteral("After the run, write the charts as PNG (2x)"), QStringLiteral("FILE"));
-    const QCommandLineOption exportSvg(QStringLiteral("export-svg"), QStringLiteral("After the run, write the charts as SVG"), QStringLiteral("FILE"));
-    const QCommandLineOption exportCsv(QStringLiteral("export-csv"), QStringLiteral("After the run, write its result as CSV"), QStringLiteral("FILE"));
-    const QCommandLineOption exportJson(QStringLiteral("export-json"), QStringLiteral("After the run, write its result as JSON"), QStringLiteral("FILE"));
-    const QCommandLineOption quitWhenDone(QStringLiteral("quit-when-done"), QStringLiteral("Quit after the run and the exports (exit 1 if either failed)"));
-    const QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("system, light or dark"), QStringLiteral("THEME"));
+    const QCommandLineOption exportPng(QStringLiteral("export-png"),
+        QStringLiteral("After the run, write the charts as PNG (2x)"), QStringLiteral("FILE"));
+    const QCommandLineOption exportSvg(
+        QStringLiteral("export-svg"), QStringLiteral("After the run, write the charts as SVG"), QStringLiteral("FILE"));
+    const QCommandLineOption exportCsv(
+        QStringLiteral("export-csv"), QStringLiteral("After the run, write its result as CSV"), QStringLiteral("FILE"));
+    const QCommandLineOption exportJson(QStringLiteral("export-json"),
+        QStringLiteral("After the run, write its result as JSON"), QStringLiteral("FILE"));
+    const QCommandLineOption quitWhenDone(QStringLiteral("quit-when-done"),
+        QStringLiteral("Quit after the run and the exports (exit 1 if either failed)"));
+    const QCommandLineOption theme(
+        QStringLiteral("theme"), QStringLiteral("system, light or dark"), QStringLiteral("THEME"));
     const QCommandLineOption compare(QStringLiteral("compare"),
-        QStringLiteral("Run a comparison in the Compare tab instead of a single run: mechanism ids, comma separated, or all; "
-                       "--size takes a comma-separated list, --placement too; the exports then hold the comparison"),
+        QStringLiteral(
+            "Run a comparison in the Compare tab instead of a single run: mechanism ids, comma separated, or all; "
+            "--size takes a comma-separated list, --placement too; the exports then hold the comparison"),
         QStringLiteral("IDS"));
-    const QCommandLineOption tab(QStringLiteral("tab"), QStringLiteral("Show this tab: live, compare, race or claims"), QStringLiteral("TAB"));
+    const QCommandLineOption tab(
+        QStringLiteral("tab"), QStringLiteral("Show this tab: live, compare, race or claims"), QStringLiteral("TAB"));
     const QCommandLineOption race(QStringLiteral("race"),
-        QStringLiteral("Open the race lab on this scenario (see ipcpg race --list); --sync picks its mode and --start runs it; "
-                       "the exports then hold the race"),
+        QStringLiteral(
+            "Open the race lab on this scenario (see ipcpg race --list); --sync picks its mode and --start runs it; "
+            "the exports then hold the race"),
         QStringLiteral("SCENARIO"));
     const QCommandLineOption claims(QStringLiteral("check-claims"),
         QStringLiteral("Open the claims tab and check these claims of the article (ids comma separated, or all); "
                        "--export-json then writes the verdicts"),
         QStringLiteral("IDS"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-        QStringLiteral("When the exports are written, also save the whole window as a PNG image"), QStringLiteral("FILE"));
+        QStringLiteral("When the exports are written, also save the whole window as a PNG image"),
+        QStringLiteral("FILE"));
     const QCommandLineOption windowSize(QStringLiteral("window-size"),
         QStringLiteral("Open the window at this size in pixels, e.g. 1440x900"), QStringLiteral("WxH"));
-    parser.addOptions({ mechanism, size, mode, duration, sync, option, placement, start, exportPng, exportSvg, exportCsv,
-        exportJson, quitWhenDone, theme, compare, tab, race, claims, screenshot, windowSize });
+    parser.addOptions({ mechanism, size, mode, duration, sync, option, placement, start, exportPng, exportSvg,
+        exportCsv, exportJson, quitWhenDone, theme, compare, tab, race, claims, screenshot, windowSize });
 
     QTextStream err(stderr);
     auto refuse = [&](const QString& message) {
@@ -249,8 +274,9 @@ int main(int argc, char** argv)
     if (!parser.parse(QCoreApplication::arguments()))
         return refuse(parser.errorText() + QStringLiteral(" (see ipc-playground --help)"));
     if (!parser.positionalArguments().isEmpty())
-        return refuse(QStringLiteral("unexpected argument \"%1\"; every setting is an option (see ipc-playground --help)")
-                          .arg(parser.positionalArguments().constFirst()));
+        return refuse(
+            QStringLiteral("unexpected argument \"%1\"; every setting is an option (see ipc-playground --help)")
+                .arg(parser.positionalArguments().constFirst()));
     parser.process(app); // --help, --help-all and --version print and exit here
 
     ipcpg::MainWindow window;
@@ -260,13 +286,14 @@ int main(int argc, char** argv)
         const int width = parts.size() == 2 ? parts[0].toInt() : 0;
         const int height = parts.size() == 2 ? parts[1].toInt() : 0;
         if (width < 640 || height < 480 || width > 7680 || height > 4320)
-            return refuse(QStringLiteral("--window-size \"%1\" is not allowed; give WIDTHxHEIGHT from 640x480 to 7680x4320")
-                              .arg(parser.value(windowSize)));
+            return refuse(
+                QStringLiteral("--window-size \"%1\" is not allowed; give WIDTHxHEIGHT from 640x480 to 7680x4320")
+                    .arg(parser.value(windowSize)));
         window.resize(width, height);
     }
     if (parser.isSet(compare) || parser.isSet(race) || parser.isSet(claims)) {
-        const Exports exports { parser.value(exportPng), parser.value(exportSvg), parser.value(exportCsv), parser.value(exportJson),
-        parser.value(screenshot) };
+        const Exports exports { parser.value(exportPng), parser.value(exportSvg), parser.value(exportCsv),
+            parser.value(exportJson), parser.value(screenshot) };
         if (parser.isSet(claims))
             return runClaims(app, window, parser.value(claims), exports, parser.isSet(quitWhenDone));
         if (parser.isSet(race))
@@ -288,27 +315,31 @@ int main(int argc, char** argv)
     if (parser.isSet(size)) {
         const auto bytes = ipcpg::parseByteCount(parser.value(size).toStdString());
         if (!bytes || *bytes > ipcpg::RunSpec::kMaxMessageSize)
-            return refuse(QStringLiteral("--size \"%1\" is not allowed; give bytes from 0 to 16M (suffixes K, M)").arg(parser.value(size)));
+            return refuse(QStringLiteral("--size \"%1\" is not allowed; give bytes from 0 to 16M (suffixes K, M)")
+                              .arg(parser.value(size)));
         spec.messageSize = *bytes;
     }
     if (parser.isSet(mode)) {
         const auto parsed = ipcpg::parseMode(parser.value(mode).toStdString());
         if (!parsed)
-            return refuse(QStringLiteral("--mode \"%1\" is not allowed; use pingpong or stream").arg(parser.value(mode)));
+            return refuse(
+                QStringLiteral("--mode \"%1\" is not allowed; use pingpong or stream").arg(parser.value(mode)));
         spec.mode = *parsed;
     }
     if (parser.isSet(duration)) {
         const auto seconds = ipcpg::parseSeconds(parser.value(duration).toStdString());
         // The range of the window's duration field, which the value goes into.
         if (!seconds || *seconds < 0.1 || *seconds > 3600)
-            return refuse(QStringLiteral("--duration \"%1\" is not allowed; give seconds from 0.1 to 3600").arg(parser.value(duration)));
+            return refuse(QStringLiteral("--duration \"%1\" is not allowed; give seconds from 0.1 to 3600")
+                              .arg(parser.value(duration)));
         spec.durationS = *seconds;
         spec.messages = 0;
     }
     if (parser.isSet(placement)) {
         const auto parsed = ipcpg::parsePlacement(parser.value(placement).toStdString());
         if (!parsed)
-            return refuse(QStringLiteral("--placement \"%1\" is not allowed; use same-core, cross-core or unpinned").arg(parser.value(placement)));
+            return refuse(QStringLiteral("--placement \"%1\" is not allowed; use same-core, cross-core or unpinned")
+                              .arg(parser.value(placement)));
         spec.placement = *parsed;
     }
     for (const QString& assignment : parser.values(option)) {
@@ -337,10 +368,11 @@ int main(int argc, char** argv)
             return refuse(QStringLiteral("--theme \"%1\" is not allowed; use system, light or dark").arg(name));
     }
 
-    const Exports exports { parser.value(exportPng), parser.value(exportSvg), parser.value(exportCsv), parser.value(exportJson),
-        parser.value(screenshot) };
+    const Exports exports { parser.value(exportPng), parser.value(exportSvg), parser.value(exportCsv),
+        parser.value(exportJson), parser.value(screenshot) };
     if (parser.isSet(tab) && !window.showTab(parser.value(tab)))
-        return refuse(QStringLiteral("--tab \"%1\" is not allowed; use live, compare, race or claims").arg(parser.value(tab)));
+        return refuse(
+            QStringLiteral("--tab \"%1\" is not allowed; use live, compare, race or claims").arg(parser.value(tab)));
     const bool quit = parser.isSet(quitWhenDone);
     window.setupPanel()->setSpec(spec);
     window.show();

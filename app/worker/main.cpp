@@ -64,8 +64,8 @@ int main(int argc, char** argv)
         }
     }
     if (runJson.empty() == raceJson.empty())
-        return refuse(std::string(runJson.empty() ? "nothing to do" : "--run and --race exclude each other") + "; "
-            + kUsage);
+        return refuse(
+            std::string(runJson.empty() ? "nothing to do" : "--run and --race exclude each other") + "; " + kUsage);
 
     // If the front end dies, SIGTERM makes this process end its run cleanly and remove its
     // kernel objects; the forked sides die with it.

@@ -82,7 +82,8 @@ std::optional<std::size_t> best(const Plan& plan, const Results& results, Pick p
     for (std::size_t i = 0; i < plan.size(); ++i) {
         if (!results[i] || !pick(plan[i]) || !(value(*results[i]) > 0))
             continue;
-        if (!found || (highest ? value(*results[i]) > value(*results[*found]) : value(*results[i]) < value(*results[*found])))
+        if (!found
+            || (highest ? value(*results[i]) > value(*results[*found]) : value(*results[i]) < value(*results[*found])))
             found = i;
     }
     return found;
@@ -96,22 +97,28 @@ ClaimVerdict judgeFastest(const Plan& plan, const Results& results)
 {
     const auto small = [](const RunSpec& s) { return s.mode == Mode::PingPong; };
     const auto large = [](const RunSpec& s) { return s.mode == Mode::Stream; };
-    const auto shmSmall = best(plan, results, [&](const RunSpec& s) { return small(s) && isShm(s); }, p50, false);
-    const auto otherSmall = best(plan, results, [&](const RunSpec& s) { return small(s) && !isShm(s); }, p50, false);
-    const auto shmLarge = best(plan, results, [&](const RunSpec& s) { return large(s) && isShm(s); }, throughput, true);
-    const auto otherLarge = best(plan, results, [&](const RunSpec& s) { return large(s) && !isShm(s); }, throughput, true);
+    const auto shmSmall = best(
+        plan, results, [&](const RunSpec& s) { return small(s) && isShm(s); }, p50, false);
+    const auto otherSmall = best(
+        plan, results, [&](const RunSpec& s) { return small(s) && !isShm(s); }, p50, false);
+    const auto shmLarge = best(
+        plan, results, [&](const RunSpec& s) { return large(s) && isShm(s); }, throughput, true);
+    const auto otherLarge = best(
+        plan, results, [&](const RunSpec& s) { return large(s) && !isShm(s); }, throughput, true);
     if (!shmSmall || !otherSmall || !shmLarge || !otherLarge)
         return { ClaimVerdict::Outcome::Inconclusive, "Some runs failed or are not available in this build." };
     const bool fasterSmall = p50(*results[*shmSmall]) < p50(*results[*otherSmall]);
     const bool fasterLarge = throughput(*results[*shmLarge]) > throughput(*results[*otherLarge]);
-    std::string summary = "64 B round trip: " + label(plan[*shmSmall]) + " p50 " + formatNanoseconds(p50(*results[*shmSmall]))
-        + " vs " + formatNanoseconds(p50(*results[*otherSmall])) + " for the fastest message-passing mechanism ("
-        + label(plan[*otherSmall]) + "). 1 MiB stream: " + label(plan[*shmLarge]) + " "
-        + formatBytesPerSecond(throughput(*results[*shmLarge])) + " vs " + formatBytesPerSecond(throughput(*results[*otherLarge]))
-        + " (" + label(plan[*otherLarge]) + ").";
+    std::string summary = "64 B round trip: " + label(plan[*shmSmall]) + " p50 "
+        + formatNanoseconds(p50(*results[*shmSmall])) + " vs " + formatNanoseconds(p50(*results[*otherSmall]))
+        + " for the fastest message-passing mechanism (" + label(plan[*otherSmall])
+        + "). 1 MiB stream: " + label(plan[*shmLarge]) + " " + formatBytesPerSecond(throughput(*results[*shmLarge]))
+        + " vs " + formatBytesPerSecond(throughput(*results[*otherLarge])) + " (" + label(plan[*otherLarge]) + ").";
     // With a blocking notification the wake-up dominates a small round trip; say so when it shows.
-    const auto shmBlocking = best(plan, results,
-        [&](const RunSpec& s) { return small(s) && isShm(s) && s.option("sync") == std::string("semaphore"); }, p50, false);
+    const auto shmBlocking = best(
+        plan, results,
+        [&](const RunSpec& s) { return small(s) && isShm(s) && s.option("sync") == std::string("semaphore"); }, p50,
+        false);
     if (shmBlocking)
         summary += " With a semaphore instead of spinning, shm's 64 B round trip is "
             + formatNanoseconds(p50(*results[*shmBlocking])) + ": the wake-up, not the copy, is the cost there.";
@@ -125,9 +132,11 @@ ClaimVerdict judgeFastest(const Plan& plan, const Results& results)
 ClaimVerdict judgeCopyingCosts(const Plan& plan, const Results& results)
 {
     const auto shm = best(plan, results, isShm, cpuPerMessage, false);
-    const auto other = best(plan, results, [](const RunSpec& s) { return !isShm(s); }, cpuPerMessage, false);
+    const auto other = best(
+        plan, results, [](const RunSpec& s) { return !isShm(s); }, cpuPerMessage, false);
     const auto shmLatency = best(plan, results, isShm, p50, false);
-    const auto otherLatency = best(plan, results, [](const RunSpec& s) { return !isShm(s); }, p50, false);
+    const auto otherLatency = best(
+        plan, results, [](const RunSpec& s) { return !isShm(s); }, p50, false);
     if (!shm || !other || !shmLatency || !otherLatency)
         return { ClaimVerdict::Outcome::Inconclusive, "Some runs failed or are not available in this build." };
     const bool cheaper = cpuPerMessage(*results[*shm]) < cpuPerMessage(*results[*other]);
@@ -156,8 +165,9 @@ ClaimVerdict judgeOneWay(const Plan& plan, const Results& results)
     close(fds[0]);
     close(fds[1]);
     const bool refused = written < 0 && error == EBADF;
-    std::string summary = refused ? "Writing into a pipe's read end fails with EBADF: data only flows from the write end."
-                                  : "Writing into a pipe's read end did not fail as expected.";
+    std::string summary = refused
+        ? "Writing into a pipe's read end fails with EBADF: data only flows from the write end."
+        : "Writing into a pipe's read end did not fail as expected.";
     for (std::size_t i = 0; i < plan.size(); ++i) {
         if (results[i]) {
             summary += " A ping-pong over pipes therefore needs a second pipe for the replies: "
@@ -206,7 +216,8 @@ ClaimVerdict judgeInterrupts(const Plan& plan, const Results& results)
         "round trip at p50 %s against %s.",
         label(plan[*blocking]).c_str(), b.switchesPerMessage(),
         formatNanoseconds(b.messages ? b.cpuSysS * 1e9 / static_cast<double>(b.messages) : 0).c_str(),
-        s.switchesPerMessage(), formatNanoseconds(s.messages ? s.cpuSysS * 1e9 / static_cast<double>(s.messages) : 0).c_str(),
+        s.switchesPerMessage(),
+        formatNanoseconds(s.messages ? s.cpuSysS * 1e9 / static_cast<double>(s.messages) : 0).c_str(),
         formatNanoseconds(s.latencyNs.p50).c_str(), formatNanoseconds(b.latencyNs.p50).c_str());
     // Blocking IPC does lean on the kernel's wake-ups; shared memory with polling needs none.
     const bool blockingUsesKernel = b.switchesPerMessage() >= 0.5;
@@ -246,18 +257,17 @@ std::vector<Claim> articleClaims(double seconds)
     claims.push_back({ "pipe-one-way", "A pipe carries data in one direction only.",
         "Asks the kernel to write into a pipe's read end, then runs a ping-pong over pipes to show what a reply needs.",
         feasible({ spec("pipe", Mode::PingPong, 64, seconds) }), judgeOneWay });
-    claims.push_back({ "shm-needs-sync",
-        "Processes sharing memory must synchronise, or they see inconsistent data.",
+    claims.push_back({ "shm-needs-sync", "Processes sharing memory must synchronise, or they see inconsistent data.",
         "Streams 4 KiB messages through a shared-memory ring with synchronisation switched off, then with a "
         "semaphore, and counts torn, overwritten and out-of-order messages.",
         feasible({ spec("shm", Mode::Stream, 4096, seconds, { { "sync", "none" } }),
             spec("shm", Mode::Stream, 4096, seconds, { { "sync", "semaphore" } }) }),
         judgeNeedsSync });
-    claims.push_back({ "interrupts",
-        "At the CPU level, interprocess communication works through interrupts.",
+    claims.push_back({ "interrupts", "At the CPU level, interprocess communication works through interrupts.",
         "Counts context switches and system time per round trip for a blocking mechanism (a pipe) and for shared "
         "memory that polls instead of sleeping.",
-        feasible({ spec("pipe", Mode::PingPong, 64, seconds), spec("shm", Mode::PingPong, 64, seconds, { { "sync", "spin" } }) }),
+        feasible({ spec("pipe", Mode::PingPong, 64, seconds),
+            spec("shm", Mode::PingPong, 64, seconds, { { "sync", "spin" } }) }),
         judgeInterrupts });
     return claims;
 }

@@ -137,7 +137,8 @@ IPCPG_VECTOR_CLONES std::uint64_t PayloadPattern::checksum(std::span<const std::
     return sum;
 }
 
-IPCPG_VECTOR_CLONES std::uint64_t PayloadPattern::copyAndChecksum(std::span<std::byte> dst, std::span<const std::byte> src)
+IPCPG_VECTOR_CLONES std::uint64_t PayloadPattern::copyAndChecksum(
+    std::span<std::byte> dst, std::span<const std::byte> src)
 {
     // The same loads feed the stores and the sums, so the copy costs no more reads than memcpy.
     const std::byte* from = src.data();
@@ -179,7 +180,8 @@ FrameVerifier::Verdict FrameVerifier::check(
         ++m_counts.badSize;
         return Verdict::BadSize;
     }
-    const std::uint64_t sum = payloadChecksum ? *payloadChecksum : PayloadPattern::checksum(frame.subspan(kFrameHeaderSize));
+    const std::uint64_t sum
+        = payloadChecksum ? *payloadChecksum : PayloadPattern::checksum(frame.subspan(kFrameHeaderSize));
     if (sum != header.checksum) {
         ++m_counts.badChecksum;
         // A damaged frame still occupies its place in the sequence when its header is plausible.

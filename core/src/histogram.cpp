@@ -39,8 +39,8 @@ std::uint64_t LatencyHistogram::percentile(double p) const
     if (p >= 100.0)
         return m_max;
     // The rank of the sample we want, 1-based: the smallest sample with at least p% at or below.
-    const auto rank = std::max<std::uint64_t>(
-        1, static_cast<std::uint64_t>(std::ceil(p / 100.0 * static_cast<double>(m_count))));
+    const auto rank
+        = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(p / 100.0 * static_cast<double>(m_count))));
     std::uint64_t seen = 0;
     for (int bucket = 0; bucket < HistogramLayout::kBucketCount; ++bucket) {
         seen += m_buckets[static_cast<std::size_t>(bucket)];

@@ -44,7 +44,7 @@ void ensurePrivateDirectory(const std::string& path)
 {
     if (mkdir(path.c_str(), 0700) != 0 && errno != EEXIST)
         throwSystemError("cannot create the private directory " + path, errno);
-    struct stat info {};
+    struct stat info { };
     if (lstat(path.c_str(), &info) != 0)
         throwSystemError("cannot inspect " + path, errno);
     if (!S_ISDIR(info.st_mode) || info.st_uid != geteuid())
@@ -113,7 +113,7 @@ void removeTree(const std::string& path)
             if (name == "." || name == "..")
                 continue;
             const std::string child = path + "/" + name;
-            struct stat info {};
+            struct stat info { };
             if (lstat(child.c_str(), &info) == 0 && S_ISDIR(info.st_mode))
                 removeTree(child);
             else

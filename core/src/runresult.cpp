@@ -124,7 +124,8 @@ nlohmann::json sideJson(const SideReport& side)
         { "pid", side.pid },
         { "cpus", side.cpus },
         { "cpu", { { "user_s", side.userS }, { "sys_s", side.sysS } } },
-        { "context_switches", { { "voluntary", side.voluntarySwitches }, { "involuntary", side.involuntarySwitches } } },
+        { "context_switches",
+            { { "voluntary", side.voluntarySwitches }, { "involuntary", side.involuntarySwitches } } },
         { "messages_sent", side.messagesSent },
         { "messages_received", side.messagesReceived },
         { "exit", side.exit },
@@ -334,16 +335,16 @@ std::string csvRow(const RunResult& result)
         cpus += (cpus.empty() ? "" : " ") + std::to_string(cpu);
     const auto& l = result.latencyNs;
     std::ostringstream row;
-    row << csvField(result.spec.mechanism) << ',' << toString(result.spec.mode) << ',' << result.spec.messageSize
-        << ',' << csvField(result.spec.option("sync").value_or("")) << ',' << csvField(options) << ','
-        << result.spec.workers << ',' << toString(result.spec.placement) << ',' << cpus << ','
-        << number(result.durationS) << ',' << result.messages << ',' << result.bytes << ',' << number(result.msgsPerS)
-        << ',' << number(result.bytesPerS) << ',' << result.latencyKind << ',' << number(l.min) << ','
-        << number(l.mean) << ',' << number(l.p50) << ',' << number(l.p90) << ',' << number(l.p99) << ','
-        << number(l.p999) << ',' << number(l.max) << ',' << result.integrityErrors << ',' << result.lost << ','
-        << result.syncErrors << ',' << number(result.cpuUserS) << ',' << number(result.cpuSysS) << ','
-        << result.voluntarySwitches << ',' << result.involuntarySwitches << ',' << number(result.cpuNsPerMessage())
-        << ',' << result.warmupMessages << ',' << (result.partial ? "true" : "false");
+    row << csvField(result.spec.mechanism) << ',' << toString(result.spec.mode) << ',' << result.spec.messageSize << ','
+        << csvField(result.spec.option("sync").value_or("")) << ',' << csvField(options) << ',' << result.spec.workers
+        << ',' << toString(result.spec.placement) << ',' << cpus << ',' << number(result.durationS) << ','
+        << result.messages << ',' << result.bytes << ',' << number(result.msgsPerS) << ',' << number(result.bytesPerS)
+        << ',' << result.latencyKind << ',' << number(l.min) << ',' << number(l.mean) << ',' << number(l.p50) << ','
+        << number(l.p90) << ',' << number(l.p99) << ',' << number(l.p999) << ',' << number(l.max) << ','
+        << result.integrityErrors << ',' << result.lost << ',' << result.syncErrors << ',' << number(result.cpuUserS)
+        << ',' << number(result.cpuSysS) << ',' << result.voluntarySwitches << ',' << result.involuntarySwitches << ','
+        << number(result.cpuNsPerMessage()) << ',' << result.warmupMessages << ','
+        << (result.partial ? "true" : "false");
     return row.str();
 }
 

@@ -150,8 +150,7 @@ void checkGeneralLimits(const RunSpec& spec)
         throw UsageError("duration " + std::to_string(spec.durationS)
             + " s is out of range: allowed is more than 0 and at most 86400 s (24 hours)");
     if (!std::isfinite(spec.warmupS) || spec.warmupS < 0.0 || spec.warmupS > 60.0)
-        throw UsageError(
-            "warm-up " + std::to_string(spec.warmupS) + " s is out of range: allowed is 0 to 60 s");
+        throw UsageError("warm-up " + std::to_string(spec.warmupS) + " s is out of range: allowed is 0 to 60 s");
     if (spec.messages > RunSpec::kMaxMessages)
         throw UsageError("message count " + std::to_string(spec.messages) + " is out of range: allowed is 0 to "
             + std::to_string(RunSpec::kMaxMessages));

@@ -90,7 +90,7 @@ std::optional<std::uint64_t> parseByteCount(std::string_view text)
     for (const Unit& unit : units) {
         for (std::string_view name : unit.names) {
             if ((name.empty() && suffix.empty()) || (!name.empty() && equalsIgnoreCase(suffix, name))) {
-                if (unit.shift > 0 && *number > (~std::uint64_t { 0} >> unit.shift))
+                if (unit.shift > 0 && *number > (~std::uint64_t { 0 } >> unit.shift))
                     return std::nullopt;
                 return *number << unit.shift;
             }

@@ -58,19 +58,21 @@ private slots:
                           R"("integrity_errors":0,"lost":0,"sync_errors":0,"cpu":{"user_s":0,"sys_s":0},)"
                           R"("context_switches":{"voluntary":0,"involuntary":0},"latency_ns":{},)"
                           R"("histogram":[[999999,1]]})");
-        QTest::newRow("negative count")
-            << QByteArray(R"({"type":"sample","t":0,"interval_s":0.1,"messages":-1,"bytes":1,"total_messages":1,)"
-                          R"("integrity_errors":0,"lost":0,"sync_errors":0,"cpu":{"user_s":0,"sys_s":0},)"
-                          R"("context_switches":{"voluntary":0,"involuntary":0},"latency_ns":{},"histogram":[]})");
+        QTest::newRow("negative count") << QByteArray(
+            R"({"type":"sample","t":0,"interval_s":0.1,"messages":-1,"bytes":1,"total_messages":1,)"
+            R"("integrity_errors":0,"lost":0,"sync_errors":0,"cpu":{"user_s":0,"sys_s":0},)"
+            R"("context_switches":{"voluntary":0,"involuntary":0},"latency_ns":{},"histogram":[]})");
         QTest::newRow("result with wrong types") << QByteArray(R"({"type":"result","result":{"messages":"many"}})");
-        QTest::newRow("wrong protocol") << QByteArray(R"({"type":"hello","protocol":99,"pid":1,"worker_pids":[],"clock_read_ns":1})");
+        QTest::newRow("wrong protocol") << QByteArray(
+            R"({"type":"hello","protocol":99,"pid":1,"worker_pids":[],"clock_read_ns":1})");
         QTest::newRow("too long") << QByteArray(static_cast<int>(kMaxControlLineBytes) + 10, 'x');
     }
 
     void malformedLinesAreRejected()
     {
         QFETCH(QByteArray, line);
-        QVERIFY_THROWS_EXCEPTION(ProtocolError, parseControlLine(std::string_view(line.constData(), static_cast<std::size_t>(line.size()))));
+        QVERIFY_THROWS_EXCEPTION(
+            ProtocolError, parseControlLine(std::string_view(line.constData(), static_cast<std::size_t>(line.size()))));
     }
 
     void randomBytesNeverCrash()

@@ -91,8 +91,8 @@ private slots:
         auto shortFrame = frame(64, 0);
         shortFrame.resize(50);
         QCOMPARE(verifier.check(shortFrame, header), FrameVerifier::Verdict::BadSize);
-        QCOMPARE(verifier.check(std::span<const std::byte>(shortFrame).first(10), header),
-            FrameVerifier::Verdict::BadSize);
+        QCOMPARE(
+            verifier.check(std::span<const std::byte>(shortFrame).first(10), header), FrameVerifier::Verdict::BadSize);
         auto wrongDeclared = frame(64, 0);
         FrameHeader h = readHeader(wrongDeclared);
         h.payloadSize = 65;

@@ -25,7 +25,8 @@ private slots:
     void bucketsCoverTheRangeContiguously()
     {
         for (int b = 1; b < HistogramLayout::kBucketCount; ++b) {
-            QCOMPARE(HistogramLayout::lowerBound(b), HistogramLayout::lowerBound(b - 1) + HistogramLayout::width(b - 1));
+            QCOMPARE(
+                HistogramLayout::lowerBound(b), HistogramLayout::lowerBound(b - 1) + HistogramLayout::width(b - 1));
             QCOMPARE(HistogramLayout::bucketOf(HistogramLayout::lowerBound(b)), b);
             QCOMPARE(HistogramLayout::bucketOf(HistogramLayout::lowerBound(b) - 1), b - 1);
         }
@@ -39,8 +40,10 @@ private slots:
         for (double v = 10.0; v <= 1e11; v *= 1.0037) {
             const auto value = static_cast<std::uint64_t>(v);
             const auto estimate = HistogramLayout::representative(HistogramLayout::bucketOf(value));
-            const double error = std::fabs(static_cast<double>(estimate) - static_cast<double>(value)) / static_cast<double>(value);
-            QVERIFY2(error <= 0.01, qPrintable(QStringLiteral("value %1 -> %2 (error %3)").arg(value).arg(estimate).arg(error)));
+            const double error
+                = std::fabs(static_cast<double>(estimate) - static_cast<double>(value)) / static_cast<double>(value);
+            QVERIFY2(error <= 0.01,
+                qPrintable(QStringLiteral("value %1 -> %2 (error %3)").arg(value).arg(estimate).arg(error)));
         }
     }
 

@@ -129,7 +129,8 @@ private slots:
         QCOMPARE(back.iterations, s.iterations);
         QCOMPARE(back.windowNs, s.windowNs);
         QCOMPARE(back.recordSize, s.recordSize);
-        QVERIFY_THROWS_EXCEPTION(UsageError, (void)nlohmann::json::parse(R"({"scenario":"counter","workers":-2})").get<RaceSpec>());
+        QVERIFY_THROWS_EXCEPTION(
+            UsageError, (void)nlohmann::json::parse(R"({"scenario":"counter","workers":-2})").get<RaceSpec>());
         QVERIFY_THROWS_EXCEPTION(UsageError, (void)nlohmann::json::parse(R"({"scenario":7})").get<RaceSpec>());
     }
 
@@ -170,7 +171,8 @@ private slots:
     {
         QTest::addColumn<QString>("json");
         QTest::newRow("not json") << "{";
-        QTest::newRow("missing sync_errors") << R"({"scenario":"counter","sync":"none","workers":2,"expected":1,"observed":1})";
+        QTest::newRow("missing sync_errors")
+            << R"({"scenario":"counter","sync":"none","workers":2,"expected":1,"observed":1})";
         QTest::newRow("negative count")
             << R"({"scenario":"counter","sync":"none","workers":2,"expected":-1,"observed":1,"sync_errors":0})";
     }

@@ -22,7 +22,8 @@ private slots:
             QVERIFY(!info.modes.empty());
             for (const OptionSpec& option : info.options) {
                 QVERIFY(!option.values.empty());
-                QVERIFY2(std::find(option.values.begin(), option.values.end(), option.defaultValue) != option.values.end(),
+                QVERIFY2(
+                    std::find(option.values.begin(), option.values.end(), option.defaultValue) != option.values.end(),
                     (info.id + "." + option.name).c_str());
                 QVERIFY(!option.help.empty());
             }
@@ -42,10 +43,18 @@ private slots:
         QTest::addColumn<quint64>("size");
         QTest::addColumn<QString>("option");
         QTest::addColumn<QString>("mentions");
-        QTest::newRow("unknown mechanism") << "carrier-pigeon" << "pingpong" << quint64(64) << "" << "known mechanisms";
-        QTest::newRow("above 16 MiB") << "pipe" << "pingpong" << (quint64(16) << 20) + 1 << "" << "16 MiB";
-        QTest::newRow("zero bytes") << "pipe" << "pingpong" << quint64(0) << "" << "smallest size";
-        QTest::newRow("unknown option") << "pipe" << "pingpong" << quint64(64) << "colour=blue" << "colour";
+        QTest::newRow("unknown mechanism") << "carrier-pigeon"
+                                           << "pingpong" << quint64(64) << ""
+                                           << "known mechanisms";
+        QTest::newRow("above 16 MiB") << "pipe"
+                                      << "pingpong" << (quint64(16) << 20) + 1 << ""
+                                      << "16 MiB";
+        QTest::newRow("zero bytes") << "pipe"
+                                    << "pingpong" << quint64(0) << ""
+                                    << "smallest size";
+        QTest::newRow("unknown option") << "pipe"
+                                        << "pingpong" << quint64(64) << "colour=blue"
+                                        << "colour";
     }
 
     void validationNamesTheProblem()

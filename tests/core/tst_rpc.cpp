@@ -35,7 +35,10 @@ std::vector<std::byte> encoded(Kind kind, std::uint64_t callId, std::string_view
     return out;
 }
 
-std::span<const std::byte> bodyOf(const std::vector<std::byte>& message) { return std::span(message).subspan(kPrefixBytes); }
+std::span<const std::byte> bodyOf(const std::vector<std::byte>& message)
+{
+    return std::span(message).subspan(kPrefixBytes);
+}
 
 bool sameValue(const Value& a, const Value& b)
 {
@@ -86,15 +89,15 @@ public:
             results.push(std::get<std::int64_t>(call.values[0]) + std::get<std::int64_t>(call.values[1]));
             return Dispatcher::Answer::Now;
         });
-        m_dispatcher.add("describe", { Type::String, Type::Float64, Type::Bool }, [](const Message& call, ValueList& results) {
-            results.push(std::get<std::string_view>(call.values[0]));
-            results.push(std::get<double>(call.values[1]) * 2);
-            results.push(!std::get<bool>(call.values[2]));
-            return Dispatcher::Answer::Now;
-        });
-        m_dispatcher.add("fail", {}, [](const Message&, ValueList&) -> Dispatcher::Answer {
-            throw std::runtime_error("the disk is on fire");
-        });
+        m_dispatcher.add(
+            "describe", { Type::String, Type::Float64, Type::Bool }, [](const Message& call, ValueList& results) {
+                results.push(std::get<std::string_view>(call.values[0]));
+                results.push(std::get<double>(call.values[1]) * 2);
+                results.push(!std::get<bool>(call.values[2]));
+                return Dispatcher::Answer::Now;
+            });
+        m_dispatcher.add("fail", {},
+            [](const Message&, ValueList&) -> Dispatcher::Answer { throw std::runtime_error("the disk is on fire"); });
         m_thread = std::thread([this] {
             try {
                 while (m_dispatcher.serveOne(m_connection) != Dispatcher::Outcome::Closed) { }
@@ -185,8 +188,8 @@ private slots:
         std::uint32_t length = 0;
         std::memcpy(&length, message.data(), sizeof length);
         QCOMPARE(std::size_t { length }, message.size() - kPrefixBytes);
-        QCOMPARE(std::size_t { length },
-            kHeaderBytes + 3 + 5 * kDescriptorBytes + 8 + 8 + 1 + kText.size() + kBlob.size());
+        QCOMPARE(
+            std::size_t { length }, kHeaderBytes + 3 + 5 * kDescriptorBytes + 8 + 8 + 1 + kText.size() + kBlob.size());
         Message decoded;
         QCOMPARE(decode(bodyOf(message), decoded), std::string_view());
         for (std::size_t i = 0; i < std::size(values); ++i)
@@ -222,7 +225,8 @@ private slots:
             // A copy of exactly `length` bytes, so a read past it would be a heap overflow (ASan).
             const std::vector<std::byte> cut(body.begin(), body.begin() + static_cast<std::ptrdiff_t>(length));
             Message decoded;
-            QVERIFY2(!decode(cut, decoded).empty(), qPrintable(QStringLiteral("accepted %1 of %2 bytes").arg(length).arg(body.size())));
+            QVERIFY2(!decode(cut, decoded).empty(),
+                qPrintable(QStringLiteral("accepted %1 of %2 bytes").arg(length).arg(body.size())));
         }
     }
 
@@ -343,9 +347,12 @@ private slots:
         QTest::addColumn<int>("arguments");
         QTest::addColumn<int>("code");
         QTest::addColumn<QString>("mentions");
-        QTest::newRow("unknown procedure") << "launch" << 0 << int(ErrorCode::UnknownProcedure) << "no procedure named \"launch\"";
-        QTest::newRow("wrong argument types") << "add" << 1 << int(ErrorCode::BadArguments) << "add takes (int64, int64), not (bytes)";
-        QTest::newRow("missing argument") << "echo" << 0 << int(ErrorCode::BadArguments) << "echo takes (bytes), not ()";
+        QTest::newRow("unknown procedure")
+            << "launch" << 0 << int(ErrorCode::UnknownProcedure) << "no procedure named \"launch\"";
+        QTest::newRow("wrong argument types")
+            << "add" << 1 << int(ErrorCode::BadArguments) << "add takes (int64, int64), not (bytes)";
+        QTest::newRow("missing argument")
+            << "echo" << 0 << int(ErrorCode::BadArguments) << "echo takes (bytes), not ()";
         QTest::newRow("procedure throws") << "fail" << 0 << int(ErrorCode::ProcedureFailed) << "the disk is on fire";
     }
 
@@ -394,7 +401,8 @@ private slots:
         std::memcpy(announce.data(), &huge, sizeof huge);
         QVERIFY(connection.send(announce));
         server.join();
-        QVERIFY2(QString::fromStdString(server.failure()).contains(QStringLiteral("at most")), server.failure().c_str());
+        QVERIFY2(
+            QString::fromStdString(server.failure()).contains(QStringLiteral("at most")), server.failure().c_str());
     }
 
     void aServerThatGoesAwayEndsTheCallWithAnError()

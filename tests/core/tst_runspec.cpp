@@ -39,17 +39,28 @@ private slots:
     {
         QTest::addColumn<QString>("json");
         QTest::addColumn<QString>("mentions");
-        QTest::newRow("not an object") << "[1,2]" << "JSON object";
-        QTest::newRow("size as string") << R"({"mechanism":"pipe","message_size":"big"})" << "message_size";
-        QTest::newRow("negative size") << R"({"mechanism":"pipe","message_size":-5})" << "message_size";
-        QTest::newRow("size too large") << R"({"mechanism":"pipe","message_size":17000000})" << "16 MiB";
-        QTest::newRow("bad mode") << R"({"mechanism":"pipe","mode":"sideways"})" << "sideways";
-        QTest::newRow("negative duration") << R"({"mechanism":"pipe","duration_s":-1})" << "duration";
-        QTest::newRow("zero duration") << R"({"mechanism":"pipe","duration_s":0})" << "duration";
-        QTest::newRow("absurd workers") << R"({"mechanism":"pipe","workers":100000})" << "1 to 16";
-        QTest::newRow("wrapping workers") << R"({"mechanism":"pipe","workers":4294967297})" << "1 to 16";
-        QTest::newRow("bad placement") << R"({"mechanism":"pipe","placement":"moon"})" << "moon";
-        QTest::newRow("option not a string") << R"({"mechanism":"pipe","options":{"sync":3}})" << "options.sync";
+        QTest::newRow("not an object") << "[1,2]"
+                                       << "JSON object";
+        QTest::newRow("size as string") << R"({"mechanism":"pipe","message_size":"big"})"
+                                        << "message_size";
+        QTest::newRow("negative size") << R"({"mechanism":"pipe","message_size":-5})"
+                                       << "message_size";
+        QTest::newRow("size too large") << R"({"mechanism":"pipe","message_size":17000000})"
+                                        << "16 MiB";
+        QTest::newRow("bad mode") << R"({"mechanism":"pipe","mode":"sideways"})"
+                                  << "sideways";
+        QTest::newRow("negative duration") << R"({"mechanism":"pipe","duration_s":-1})"
+                                           << "duration";
+        QTest::newRow("zero duration") << R"({"mechanism":"pipe","duration_s":0})"
+                                       << "duration";
+        QTest::newRow("absurd workers") << R"({"mechanism":"pipe","workers":100000})"
+                                        << "1 to 16";
+        QTest::newRow("wrapping workers") << R"({"mechanism":"pipe","workers":4294967297})"
+                                          << "1 to 16";
+        QTest::newRow("bad placement") << R"({"mechanism":"pipe","placement":"moon"})"
+                                       << "moon";
+        QTest::newRow("option not a string") << R"({"mechanism":"pipe","options":{"sync":3}})"
+                                             << "options.sync";
     }
 
     void badSpecsNameTheField()

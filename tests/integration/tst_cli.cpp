@@ -23,8 +23,8 @@ class TestCli : public QObject {
 private slots:
     void runPrintsTheDocumentedJson()
     {
-        const Output output = ipcpg({ "run", "--mechanism", "pipe", "--size", "4096", "--mode", "pingpong", "--duration",
-            "0.3", "--format", "json" });
+        const Output output = ipcpg({ "run", "--mechanism", "pipe", "--size", "4096", "--mode", "pingpong",
+            "--duration", "0.3", "--format", "json" });
         QVERIFY2(output.exitCode == 0, output.err.constData());
         QJsonParseError error;
         const QJsonDocument document = QJsonDocument::fromJson(output.out, &error);
@@ -278,8 +278,8 @@ private slots:
 
     void sweepRunsEveryPair()
     {
-        const Output output
-            = ipcpg({ "sweep", "-m", "pipe", "--size", "64,4K", "--mode", "pingpong,stream", "-d", "0.1", "-f", "json" });
+        const Output output = ipcpg(
+            { "sweep", "-m", "pipe", "--size", "64,4K", "--mode", "pingpong,stream", "-d", "0.1", "-f", "json" });
         QVERIFY2(output.exitCode == 0, output.err.constData());
         const QJsonArray runs = QJsonDocument::fromJson(output.out).array();
         QCOMPARE(runs.size(), 4);

@@ -90,10 +90,7 @@ void addMechanismRows()
         QTest::newRow(mechanism->info().id.c_str()) << QString::fromStdString(mechanism->info().id);
 }
 
-const Mechanism& mechanismNamed(const QString& id)
-{
-    return *MechanismRegistry::instance().find(id.toStdString());
-}
+const Mechanism& mechanismNamed(const QString& id) { return *MechanismRegistry::instance().find(id.toStdString()); }
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 // Built with sanitizers, whose runtimes need descriptors of their own (UBSan's vptr check probes
@@ -125,8 +122,7 @@ private slots:
         // Two limits one apart: which call runs out (and how many descriptors the failed run
         // still holds while it cleans up) depends on the parity of what the process inherited.
         for (const int limit : { 24, 25 }) {
-            const auto output
-                = ipcpgWith(runOf(chosen, test::sizeFor(chosen), "16"), lowered(RLIMIT_NOFILE, limit));
+            const auto output = ipcpgWith(runOf(chosen, test::sizeFor(chosen), "16"), lowered(RLIMIT_NOFILE, limit));
             checkRefusalOrSuccess(output, { "RLIMIT_NOFILE", QStringLiteral("now %1").arg(limit), "ulimit -n" });
             // The first mechanism of the registry is the pipe, which needs 4 descriptors a pair.
             if (&chosen == MechanismRegistry::instance().all().front())

@@ -28,7 +28,9 @@ class TestMechanisms : public QObject {
 
     static QString label(const std::string& id, Mode mode, std::uint64_t size, const MechanismOptions& options)
     {
-        QString text = QStringLiteral("%1 %2 %3B").arg(QString::fromStdString(id), QString::fromLatin1(toString(mode).data())).arg(size);
+        QString text = QStringLiteral("%1 %2 %3B")
+                           .arg(QString::fromStdString(id), QString::fromLatin1(toString(mode).data()))
+                           .arg(size);
         for (const auto& [name, value] : options)
             text += QStringLiteral(" %1=%2").arg(QString::fromStdString(name), QString::fromStdString(value));
         return text;
@@ -126,7 +128,8 @@ private slots:
             QCOMPARE(result.integrityErrors, std::uint64_t { 0 });
         } else {
             QVERIFY2(result.integrityErrors == 0,
-                qPrintable(QStringLiteral("%1 integrity errors (checksum %2, size %3, gaps %4, duplicates %5, reordered %6)")
+                qPrintable(
+                    QStringLiteral("%1 integrity errors (checksum %2, size %3, gaps %4, duplicates %5, reordered %6)")
                         .arg(result.integrityErrors)
                         .arg(result.integrity.badChecksum)
                         .arg(result.integrity.badSize)

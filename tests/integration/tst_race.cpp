@@ -89,7 +89,8 @@ class TestRace : public QObject {
 private slots:
     void everyScenarioHasABrokenAndACorrectMode()
     {
-        QCOMPARE(RaceRegistry::instance().ids(), (std::vector<std::string> { "counter", "torn", "ring", "reorder", "signals" }));
+        QCOMPARE(RaceRegistry::instance().ids(),
+            (std::vector<std::string> { "counter", "torn", "ring", "reorder", "signals" }));
         for (const RaceScenarioInfo* info : RaceRegistry::instance().all()) {
             QCOMPARE(std::count_if(info->modes.begin(), info->modes.end(), [](const auto& m) { return m.broken; }), 1);
             QVERIFY(info->modes.size() >= 2);
@@ -229,8 +230,8 @@ private slots:
 
     void cliPrintsTheDocumentedJsonAndTable()
     {
-        const Output json = ipcpg({ "race", "--scenario", "counter", "--sync", "atomic", "--iterations", "500000",
-            "--format", "json" });
+        const Output json = ipcpg(
+            { "race", "--scenario", "counter", "--sync", "atomic", "--iterations", "500000", "--format", "json" });
         QVERIFY2(json.exitCode == 0, json.err.constData());
         const QJsonObject r = QJsonDocument::fromJson(json.out).object();
         for (const char* field : { "scenario", "sync", "workers", "expected", "observed", "sync_errors" })
@@ -264,17 +265,18 @@ private slots:
         QTest::newRow("iterations zero") << (counter + QStringList { "--iterations", "0" }) << "1 to 100000000";
         QTest::newRow("iterations words") << (counter + QStringList { "--iterations", "lots" }) << "lots";
         QTest::newRow("window") << (counter + QStringList { "--window", "2000000" }) << "0 to 1000000";
-        QTest::newRow("unknown scenario") << QStringList { "race", "--scenario", "pigeon", "--sync", "none" } << "pigeon";
+        QTest::newRow("unknown scenario")
+            << QStringList { "race", "--scenario", "pigeon", "--sync", "none" } << "pigeon";
         QTest::newRow("unknown sync") << QStringList { "race", "--scenario", "counter", "--sync", "spin" } << "spin";
-        QTest::newRow("sync of another scenario") << QStringList { "race", "--scenario", "ring", "--sync", "fence" }
-                                                  << "semaphore";
+        QTest::newRow("sync of another scenario")
+            << QStringList { "race", "--scenario", "ring", "--sync", "fence" } << "semaphore";
         QTest::newRow("no sync") << QStringList { "race", "--scenario", "counter" } << "--sync";
         QTest::newRow("no scenario") << QStringList { "race", "--sync", "none" } << "--scenario";
         QTest::newRow("size not torn") << (counter + QStringList { "--size", "64" }) << "torn";
         QTest::newRow("size too big") << QStringList { "race", "--scenario", "torn", "--sync", "none", "--size", "1M" }
                                       << "16 to 4096";
-        QTest::newRow("size unaligned") << QStringList { "race", "--scenario", "torn", "--sync", "none", "--size", "100" }
-                                        << "multiple of 8";
+        QTest::newRow("size unaligned") << QStringList { "race", "--scenario", "torn", "--sync", "none", "--size",
+            "100" } << "multiple of 8";
         QTest::newRow("fixed workers") << QStringList { "race", "--scenario", "reorder", "--sync", "none", "-w", "4" }
                                        << "always runs 2";
         QTest::newRow("format") << (counter + QStringList { "--format", "csv" }) << "csv";

@@ -103,9 +103,10 @@ std::string describe(const RunOutcome& outcome)
     if (!outcome.result)
         return outcome.error;
     const RunResult& r = *outcome.result;
-    return outcome.error + " messages " + std::to_string(r.messages) + ", integrity " + std::to_string(r.integrityErrors)
-        + ", sync " + std::to_string(r.syncErrors) + ", bad size " + std::to_string(r.integrity.badSize)
-        + ", bad checksum " + std::to_string(r.integrity.badChecksum) + ", gaps " + std::to_string(r.integrity.gaps);
+    return outcome.error + " messages " + std::to_string(r.messages) + ", integrity "
+        + std::to_string(r.integrityErrors) + ", sync " + std::to_string(r.syncErrors) + ", bad size "
+        + std::to_string(r.integrity.badSize) + ", bad checksum " + std::to_string(r.integrity.badChecksum) + ", gaps "
+        + std::to_string(r.integrity.gaps);
 }
 
 } // namespace
@@ -382,7 +383,7 @@ private slots:
             leadPid = hello.pid;
             seen = test::objectsOfPid(hello.pid);
             for (const QString& path : seen) {
-                struct stat info {};
+                struct stat info { };
                 if (::stat(path.toLocal8Bit().constData(), &info) == 0)
                     modes << QStringLiteral("%1 %2").arg(info.st_mode & 07777, 0, 8).arg(int(info.st_uid == geteuid()));
             }

@@ -112,10 +112,7 @@ void removePlanted(const Planted& planted)
     QDir(planted.directory).removeRecursively();
 }
 
-test::ProgramOutput runCli(const QStringList& arguments)
-{
-    return test::runProgram(test::cliPath(), arguments, 30000);
-}
+test::ProgramOutput runCli(const QStringList& arguments) { return test::runProgram(test::cliPath(), arguments, 30000); }
 
 } // namespace
 

@@ -1,8 +1,8 @@
 // What happens when things go wrong around a run: a side killed or stopped, a stop request.
 #include <QElapsedTimer>
-#include <algorithm>
 #include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
 #include <csignal>
 #include <fcntl.h>
 #include <nlohmann/json.hpp>

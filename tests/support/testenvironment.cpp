@@ -49,7 +49,10 @@ ProgramOutput runProgram(const QString& program, const QStringList& arguments, i
         process.readAllStandardError() };
 }
 
-ProgramOutput runCli(const QStringList& arguments, int timeoutMs) { return runProgram(cliPath(), arguments, timeoutMs); }
+ProgramOutput runCli(const QStringList& arguments, int timeoutMs)
+{
+    return runProgram(cliPath(), arguments, timeoutMs);
+}
 
 bool waitForMeasuredProgress(QProcess& cli, QByteArray& stderrSoFar, int timeoutMs)
 {

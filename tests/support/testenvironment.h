@@ -56,7 +56,6 @@ ProgramOutput runCli(const QStringList& arguments, int timeoutMs = 60000);
 // naming it when it is missing (the test was started by hand).
 QString requiredEnvironment(const char* name);
 
-
 // Waits until `cli`, an `ipcpg run --progress` it started, reports a live sample after warm-up
 // with at least one measured message: the run is under way and its front end has heard so. What
 // was read of its stderr is appended to `stderrSoFar`. False when the process ended first or

@@ -54,7 +54,8 @@ private slots:
     {
         // The shared-memory synchronisation claim, judged on made-up results both ways.
         const std::vector<Claim> claims = articleClaims(0.2);
-        const auto claim = std::find_if(claims.begin(), claims.end(), [](const Claim& c) { return c.id == "shm-needs-sync"; });
+        const auto claim
+            = std::find_if(claims.begin(), claims.end(), [](const Claim& c) { return c.id == "shm-needs-sync"; });
         QVERIFY(claim != claims.end());
         if (claim->plan.size() != 2)
             QSKIP("this build has no shm mechanism");

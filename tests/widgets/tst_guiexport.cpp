@@ -44,9 +44,12 @@ private slots:
         const QString csv = m_out.filePath(QStringLiteral("c.csv"));
         const QString json = m_out.filePath(QStringLiteral("c.json"));
         QByteArray err;
-        const int code = runGui({ QStringLiteral("--mechanism"), QStringLiteral("pipe"), QStringLiteral("--size"), QStringLiteral("4096"), QStringLiteral("--mode"), QStringLiteral("stream"), QStringLiteral("--duration"), QStringLiteral("1"), QStringLiteral("--start"),
-                                    QStringLiteral("--export-png"), png, QStringLiteral("--export-svg"), svg, QStringLiteral("--export-csv"), csv, QStringLiteral("--export-json"), json,
-                                    QStringLiteral("--quit-when-done") },
+        const int code = runGui(
+            { QStringLiteral("--mechanism"), QStringLiteral("pipe"), QStringLiteral("--size"), QStringLiteral("4096"),
+                QStringLiteral("--mode"), QStringLiteral("stream"), QStringLiteral("--duration"), QStringLiteral("1"),
+                QStringLiteral("--start"), QStringLiteral("--export-png"), png, QStringLiteral("--export-svg"), svg,
+                QStringLiteral("--export-csv"), csv, QStringLiteral("--export-json"), json,
+                QStringLiteral("--quit-when-done") },
             &err);
         QVERIFY2(code == 0, err.constData());
 
@@ -96,10 +99,10 @@ private slots:
         const QString csv = m_out.filePath(QStringLiteral("race.csv"));
         const QString png = m_out.filePath(QStringLiteral("race.png"));
         QByteArray err;
-        const int code = runGui({ QStringLiteral("--race"), QStringLiteral("ring"), QStringLiteral("--sync"),
-                                    QStringLiteral("none"), QStringLiteral("--start"), QStringLiteral("--export-json"), json,
-                                    QStringLiteral("--export-csv"), csv, QStringLiteral("--export-png"), png,
-                                    QStringLiteral("--quit-when-done") },
+        const int code = runGui(
+            { QStringLiteral("--race"), QStringLiteral("ring"), QStringLiteral("--sync"), QStringLiteral("none"),
+                QStringLiteral("--start"), QStringLiteral("--export-json"), json, QStringLiteral("--export-csv"), csv,
+                QStringLiteral("--export-png"), png, QStringLiteral("--quit-when-done") },
             &err);
         QVERIFY2(code == 0, err.constData());
         QFile jsonFile(json);
@@ -119,7 +122,7 @@ private slots:
         QVERIFY(image.load(png));
 
         QCOMPARE(runGui({ QStringLiteral("--race"), QStringLiteral("counter"), QStringLiteral("--sync"),
-                             QStringLiteral("sometimes"), QStringLiteral("--quit-when-done") },
+                            QStringLiteral("sometimes"), QStringLiteral("--quit-when-done") },
                      &err),
             2);
         QVERIFY(err.contains("sometimes"));
@@ -128,11 +131,19 @@ private slots:
     void badArgumentsAreRefused()
     {
         QByteArray err;
-        QCOMPARE(runGui({ QStringLiteral("--mechanism"), QStringLiteral("pigeon"), QStringLiteral("--quit-when-done") }, &err), 2);
+        QCOMPARE(runGui({ QStringLiteral("--mechanism"), QStringLiteral("pigeon"), QStringLiteral("--quit-when-done") },
+                     &err),
+            2);
         QVERIFY(err.contains("pigeon"));
-        QCOMPARE(runGui({ QStringLiteral("--mechanism"), QStringLiteral("pipe"), QStringLiteral("--size"), QStringLiteral("1T"), QStringLiteral("--quit-when-done") }, &err), 2);
+        QCOMPARE(runGui({ QStringLiteral("--mechanism"), QStringLiteral("pipe"), QStringLiteral("--size"),
+                            QStringLiteral("1T"), QStringLiteral("--quit-when-done") },
+                     &err),
+            2);
         QVERIFY(err.contains("1T"));
-        QCOMPARE(runGui({ QStringLiteral("--mechanism"), QStringLiteral("pipe"), QStringLiteral("--duration"), QStringLiteral("-1"), QStringLiteral("--quit-when-done") }, &err), 2);
+        QCOMPARE(runGui({ QStringLiteral("--mechanism"), QStringLiteral("pipe"), QStringLiteral("--duration"),
+                            QStringLiteral("-1"), QStringLiteral("--quit-when-done") },
+                     &err),
+            2);
         QVERIFY(err.contains("-1"));
         // Parse errors too are status 2 (QCommandLineParser::process alone would exit 1).
         QCOMPARE(runGui({ QStringLiteral("--pigeon"), QStringLiteral("--quit-when-done") }, &err), 2);

@@ -25,10 +25,7 @@ using namespace ipcpg;
 
 namespace {
 
-QString guiPath()
-{
-    return qEnvironmentVariable("IPCPG_GUI");
-}
+QString guiPath() { return qEnvironmentVariable("IPCPG_GUI"); }
 
 QStringList strings(std::initializer_list<const char*> texts)
 {

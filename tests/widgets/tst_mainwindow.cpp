@@ -1,12 +1,12 @@
 #include <QAbstractItemModelTester>
+#include <QChart>
 #include <QComboBox>
+#include <QHash>
 #include <QLineSeries>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardItemModel>
 #include <QStandardPaths>
-#include <QChart>
-#include <QHash>
 #include <QTest>
 #include <csignal>
 
@@ -17,8 +17,8 @@
 #include "runcontroller.h"
 #include "runsetuppanel.h"
 #include "savedrunsmodel.h"
-#include "timeserieschart.h"
 #include "testenvironment.h"
+#include "timeserieschart.h"
 
 using namespace ipcpg;
 
@@ -56,7 +56,8 @@ private slots:
         QCOMPARE(window.setupPanel()->startButton()->text(), QStringLiteral("&Stop"));
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000); // a 3 s run: a bound for a hang
         std::sort(pointsWhileRunning.begin(), pointsWhileRunning.end());
-        pointsWhileRunning.erase(std::unique(pointsWhileRunning.begin(), pointsWhileRunning.end()), pointsWhileRunning.end());
+        pointsWhileRunning.erase(
+            std::unique(pointsWhileRunning.begin(), pointsWhileRunning.end()), pointsWhileRunning.end());
         QVERIFY2(pointsWhileRunning.size() >= 2 && pointsWhileRunning.back() >= 2,
             "the live chart did not grow while the run was going");
         QVERIFY(samples.count() >= 5);

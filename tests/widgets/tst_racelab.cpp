@@ -61,8 +61,8 @@ private slots:
         const auto widgets = view.findChildren<QWidget*>();
         int controls = 0;
         for (QWidget* widget : widgets) {
-            if (!qobject_cast<QComboBox*>(widget) && !qobject_cast<QSpinBox*>(widget) && !qobject_cast<QPushButton*>(widget)
-                && !qobject_cast<QTextBrowser*>(widget))
+            if (!qobject_cast<QComboBox*>(widget) && !qobject_cast<QSpinBox*>(widget)
+                && !qobject_cast<QPushButton*>(widget) && !qobject_cast<QTextBrowser*>(widget))
                 continue;
             ++controls;
             QVERIFY2(!widget->toolTip().isEmpty(), widget->metaObject()->className());

@@ -75,8 +75,8 @@ public:
     // Creates the kernel objects for one pair, in the lead worker before it forks the two sides.
     // Names come from `resources`, which removes the objects at the end of the run whatever
     // happens. Throws Error when the kernel refuses, naming the limit.
-    virtual std::unique_ptr<Transport> createTransport(const TransportConfig& config, RunResources& resources) const
-        = 0;
+    virtual std::unique_ptr<Transport> createTransport(
+        const TransportConfig& config, RunResources& resources) const = 0;
 };
 
 } // namespace ipcpg

@@ -66,13 +66,14 @@ void RpcTransport::attach(Side side)
             return rpc::Dispatcher::Answer::Later;
         };
         m_dispatcher.add(frameProcedure(m_mode), { rpc::Type::Bytes }, takeFrame);
-        m_dispatcher.add("add", { rpc::Type::Int64, rpc::Type::Int64 }, [](const rpc::Message& call, rpc::ValueList& results) {
-            // Unsigned arithmetic: wraps like the client's check instead of overflowing.
-            const auto a = static_cast<std::uint64_t>(std::get<std::int64_t>(call.values[0]));
-            const auto b = static_cast<std::uint64_t>(std::get<std::int64_t>(call.values[1]));
-            results.push(static_cast<std::int64_t>(a + b));
-            return rpc::Dispatcher::Answer::Now;
-        });
+        m_dispatcher.add(
+            "add", { rpc::Type::Int64, rpc::Type::Int64 }, [](const rpc::Message& call, rpc::ValueList& results) {
+                // Unsigned arithmetic: wraps like the client's check instead of overflowing.
+                const auto a = static_cast<std::uint64_t>(std::get<std::int64_t>(call.values[0]));
+                const auto b = static_cast<std::uint64_t>(std::get<std::int64_t>(call.values[1]));
+                results.push(static_cast<std::int64_t>(a + b));
+                return rpc::Dispatcher::Answer::Now;
+            });
     }
     m_connection.emplace(m_socket.get(), m_frameBytes + kEnvelopeBytes);
     m_client.emplace(*m_connection);

@@ -1,8 +1,8 @@
 #include "mechanisms/sharedmapping.h"
 
 #include <cerrno>
-#include <string>
 #include <fcntl.h>
+#include <string>
 #include <sys/mman.h>
 
 #include "ipcpg/error.h"
@@ -17,8 +17,8 @@ SharedMapping::SharedMapping(std::size_t bytes, std::string_view what)
 {
     void* memory = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (memory == MAP_FAILED)
-        throwSystemError("cannot map " + std::string(what) + " (" + std::to_string(bytes) + " B of shared memory)",
-            errno);
+        throwSystemError(
+            "cannot map " + std::string(what) + " (" + std::to_string(bytes) + " B of shared memory)", errno);
     m_data = static_cast<std::byte*>(memory);
 }
 

@@ -19,7 +19,8 @@
 
 namespace ipcpg {
 
-static_assert(std::atomic<std::uint32_t>::is_always_lock_free, "ring words are shared between processes: they must be lock-free");
+static_assert(
+    std::atomic<std::uint32_t>::is_always_lock_free, "ring words are shared between processes: they must be lock-free");
 
 // 128 bytes apart, not just 64: the adjacent-line prefetcher fetches cache lines in 128-byte pairs,
 // so two words written by different sides in one pair would still bounce between the cores.
@@ -155,7 +156,10 @@ void checkFits(std::span<std::byte> memory, const ShmRing::Geometry& geometry)
 
 } // namespace
 
-std::size_t ShmRing::Geometry::bytes() const { return kControlBytes + static_cast<std::size_t>(slotCount) * slotStride; }
+std::size_t ShmRing::Geometry::bytes() const
+{
+    return kControlBytes + static_cast<std::size_t>(slotCount) * slotStride;
+}
 
 ShmRing::Geometry ShmRing::Geometry::forFrames(std::size_t frameBytes, RingSync sync)
 {

@@ -28,10 +28,10 @@ enum class RingWait {
 // Shared layout (all offsets multiples of 64): six control words, each in its own 128-byte pair
 // of cache lines so the producer's and the consumer's writes never share one -- head (frames
 // published, written by the producer), tail (frames consumed, written by the consumer), two futex
-// waiter flags and the two semaphores, in that order -- then `slotCount` slots of `slotStride` bytes: a 16-byte slot header (the
-// slot's publication number and the frame length), then the frame. head, tail and publication
-// numbers are free-running 32-bit counters (a futex word is 32 bits); a slot's index is the
-// counter modulo slotCount, kept incrementally by each side.
+// waiter flags and the two semaphores, in that order -- then `slotCount` slots of `slotStride` bytes: a 16-byte slot
+// header (the slot's publication number and the frame length), then the frame. head, tail and publication numbers are
+// free-running 32-bit counters (a futex word is 32 bits); a slot's index is the counter modulo slotCount, kept
+// incrementally by each side.
 //
 // Finding out that a frame has arrived: the producer stamps each slot with its publication number
 // (head after publishing) before it advances head. A consumer under Spin or Futex polls that
@@ -121,13 +121,16 @@ public:
 
 private:
     struct Control;
-    std::byte* slot(std::uint32_t index) const { return m_slots + static_cast<std::size_t>(index) * m_geometry.slotStride; }
+    std::byte* slot(std::uint32_t index) const
+    {
+        return m_slots + static_cast<std::size_t>(index) * m_geometry.slotStride;
+    }
     // Calls look() until it returns a value, polling and/or sleeping on `word` as sync and wait
     // say; returns an empty value once timeoutNs has passed (0: no timeout). `sleeping` is the
     // futex waiter flag the peer checks before waking.
     template <class Look>
-    auto waitFor(Look look, std::atomic<std::uint32_t>& word, std::atomic<std::uint32_t>& sleeping, std::uint64_t timeoutNs)
-        -> decltype(look());
+    auto waitFor(Look look, std::atomic<std::uint32_t>& word, std::atomic<std::uint32_t>& sleeping,
+        std::uint64_t timeoutNs) -> decltype(look());
     // Takes one count of `semaphore`; false once timeoutNs has passed (0: no timeout).
     bool waitSemaphore(sem_t& semaphore, std::uint64_t timeoutNs);
     Read readSlot();

@@ -164,8 +164,8 @@ private:
             throw Error("signal: a side cannot signal a channel it waits on itself");
         m_peer.reset(pidfdOpen(peerPid()));
         if (!m_peer.valid())
-            throwSystemError("cannot open the peer process (pid " + std::to_string(m_peerPid) + ") with pidfd_open",
-                errno);
+            throwSystemError(
+                "cannot open the peer process (pid " + std::to_string(m_peerPid) + ") with pidfd_open", errno);
     }
 
     SharedMapping m_page;
@@ -205,7 +205,7 @@ public:
     {
         // Through the mailbox a merged signal is only a merged wake-up: nothing is lost.
         return standardSignals(options) && !payloadInSharedMemory(options) ? ErrorAccounting::LossAllowed
-                                                                             : ErrorAccounting::Integrity;
+                                                                           : ErrorAccounting::Integrity;
     }
 
 protected:

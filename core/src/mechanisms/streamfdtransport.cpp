@@ -10,7 +10,8 @@ namespace ipcpg {
 StreamFdTransport::StreamFdTransport(const TransportConfig& config, Ends sideA, Ends sideB, std::string_view name)
     : m_name(name)
     , m_sendBuffer(config.frameBytes)
-    , m_receiveBuffers { AlignedBuffer(config.frameBytes), AlignedBuffer(config.mode == Mode::Stream ? config.frameBytes : 0) }
+    , m_receiveBuffers { AlignedBuffer(config.frameBytes),
+        AlignedBuffer(config.mode == Mode::Stream ? config.frameBytes : 0) }
     , m_readAhead(config.mode == Mode::Stream)
 {
     m_ends[0] = std::move(sideA);

@@ -11,8 +11,8 @@
 #include "ipcpg/runresources.h"
 #include "ipcpg/units.h"
 #include "mechanisms/datagramtransport.h"
-#include "mechanisms/mechanisms.h"
 #include "mechanisms/kernellimits.h"
+#include "mechanisms/mechanisms.h"
 #include "mechanisms/socketutil.h"
 
 namespace ipcpg {

@@ -44,7 +44,8 @@ public:
         m_info.summary = "processes increment one shared counter; unsynchronised increments get lost";
         m_info.counted = "lost updates";
         m_info.modes = {
-            { "none", "No synchronisation", true, "load, add and store as three steps: another process can store in between" },
+            { "none", "No synchronisation", true,
+                "load, add and store as three steps: another process can store in between" },
             { "atomic", "Atomic increment", false, "one indivisible fetch-and-add instruction (lock xadd)" },
             { "mutex", "Mutex", false, "a process-shared, robust pthread mutex around the read-add-write" },
             { "semaphore", "Semaphore", false, "a POSIX semaphore of value 1 used as a lock" },

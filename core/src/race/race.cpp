@@ -20,8 +20,8 @@ template <typename T> std::optional<T> optionalCount(const nlohmann::json& json,
         throw UsageError(std::string("race spec field \"") + name + "\" must be " + expected);
     const auto value = it->get<std::uint64_t>();
     if (value > std::numeric_limits<T>::max())
-        throw UsageError(std::string("race spec field \"") + name + "\" is " + std::to_string(value)
-            + ", far out of range");
+        throw UsageError(
+            std::string("race spec field \"") + name + "\" is " + std::to_string(value) + ", far out of range");
     return static_cast<T>(value);
 }
 
@@ -124,8 +124,8 @@ std::string raceCsvRow(const RaceResult& result)
     const auto optional = [](const auto& value) { return value ? std::to_string(*value) : std::string(); };
     char numbers[128];
     std::snprintf(numbers, sizeof numbers, "%.6g,%.6g,%.6g", result.durationS, result.cpuUserS, result.cpuSysS);
-    return spec.scenario + "," + spec.sync + "," + (result.broken ? "true" : "false") + "," + optional(spec.workers) + ","
-        + optional(spec.iterations) + "," + optional(spec.windowNs) + "," + optional(spec.recordSize) + ","
+    return spec.scenario + "," + spec.sync + "," + (result.broken ? "true" : "false") + "," + optional(spec.workers)
+        + "," + optional(spec.iterations) + "," + optional(spec.windowNs) + "," + optional(spec.recordSize) + ","
         + std::to_string(result.expected) + "," + std::to_string(result.observed) + ","
         + std::to_string(result.syncErrors) + "," + numbers + "," + (result.partial ? "true" : "false");
 }

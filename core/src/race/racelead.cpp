@@ -15,8 +15,8 @@
 #include "ipcpg/placement.h"
 #include "ipcpg/raceregistry.h"
 #include "ipcpg/runresources.h"
-#include "mechanisms/sharedmapping.h"
 #include "ipcpg/workerprocess.h"
+#include "mechanisms/sharedmapping.h"
 #include "race/racescenario.h"
 #include "run/childset.h"
 #include "run/clock.h"
@@ -174,7 +174,8 @@ void RaceLead::signalStop()
 bool RaceLead::allReady() const
 {
     for (unsigned index = 0; index < *m_spec.workers; ++index) {
-        if (control().workers[index].phase.load(std::memory_order_acquire) < static_cast<std::uint32_t>(SidePhase::Ready))
+        if (control().workers[index].phase.load(std::memory_order_acquire)
+            < static_cast<std::uint32_t>(SidePhase::Ready))
             return false;
     }
     return true;

@@ -20,9 +20,9 @@ std::uint64_t checked(const char* what, std::uint64_t value, const RaceRange& ra
     const std::string& unit, const std::string& help)
 {
     if (!range.contains(value)) {
-        const std::string allowed = range.min == range.max ? "it is always " + std::to_string(range.min)
-                                                           : "give " + std::to_string(range.min) + " to "
-                + std::to_string(range.max);
+        const std::string allowed = range.min == range.max
+            ? "it is always " + std::to_string(range.min)
+            : "give " + std::to_string(range.min) + " to " + std::to_string(range.max);
         throw UsageError(std::string(what) + " " + std::to_string(value) + unit + " is out of range for " + info.id
             + ": " + allowed + unit + " (" + help + ")");
     }
@@ -109,24 +109,24 @@ void RaceRegistry::validate(RaceSpec& spec) const
         throw UsageError(
             "sync \"" + spec.sync + "\" is not a mode of " + info->id + "; use one of: " + info->modeList());
 
-    spec.workers = static_cast<unsigned>(checked("workers", spec.workers.value_or(info->workers.defaultValue),
-        info->workers, *info, "", info->workersHelp));
+    spec.workers = static_cast<unsigned>(checked(
+        "workers", spec.workers.value_or(info->workers.defaultValue), info->workers, *info, "", info->workersHelp));
     spec.iterations = checked("iterations", spec.iterations.value_or(info->iterations.defaultValue), info->iterations,
         *info, "", info->iterationsHelp);
     spec.windowNs = checked("race window", spec.windowNs.value_or(info->windowNs.defaultValue), info->windowNs, *info,
         " ns", info->windowHelp);
     if (!info->recordSize) {
         if (spec.recordSize)
-            throw UsageError("a record size (" + std::to_string(*spec.recordSize) + " B) applies to the torn scenario only, not to "
-                + info->id);
+            throw UsageError("a record size (" + std::to_string(*spec.recordSize)
+                + " B) applies to the torn scenario only, not to " + info->id);
         return;
     }
     const RaceRange& sizes = *info->recordSize;
     const std::uint64_t size = spec.recordSize.value_or(sizes.defaultValue);
     if (!sizes.contains(size) || size % info->recordAlignment != 0)
-        throw UsageError("record size " + std::to_string(size) + " B is not allowed for " + info->id + ": give a multiple of "
-            + std::to_string(info->recordAlignment) + " from " + std::to_string(sizes.min) + " to "
-            + std::to_string(sizes.max) + " B (" + formatBytes(sizes.max) + ", one page)");
+        throw UsageError("record size " + std::to_string(size) + " B is not allowed for " + info->id
+            + ": give a multiple of " + std::to_string(info->recordAlignment) + " from " + std::to_string(sizes.min)
+            + " to " + std::to_string(sizes.max) + " B (" + formatBytes(sizes.max) + ", one page)");
     spec.recordSize = size;
 }
 

@@ -75,10 +75,7 @@ public:
 
     virtual std::string role(const RaceSpec& spec, unsigned index) const = 0;
     // The CPU each worker is pinned to (-1: the scheduler decides), decided in the lead.
-    virtual std::vector<int> placement(const RaceSpec& spec) const
-    {
-        return std::vector<int>(*spec.workers, -1);
-    }
+    virtual std::vector<int> placement(const RaceSpec& spec) const { return std::vector<int>(*spec.workers, -1); }
     // In the worker, before it reports ready (e.g. block the signals it will wait for).
     virtual void prepare(RaceWorker&) const { }
     // The worker's loop; returns when its iterations are done or a stop was requested. Throws

@@ -15,8 +15,7 @@ inline void busyDelay(std::uint64_t ns)
     if (ns == 0)
         return;
     const std::uint64_t until = monotonicNs() + ns;
-    while (monotonicNs() < until) {
-    }
+    while (monotonicNs() < until) { }
 }
 
 // Tells the CPU this is a spin-wait (saves power, and on x86 avoids a pipeline flush on exit).

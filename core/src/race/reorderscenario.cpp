@@ -90,7 +90,8 @@ public:
         std::uint64_t violations = 0;
         for (std::uint64_t attempt = 1; attempt <= iterations; ++attempt) {
             state.round[me].value.store(attempt, std::memory_order_release);
-            if (!waitFor([&] { return state.round[other].value.load(std::memory_order_acquire) >= attempt; }, worker, spinNs))
+            if (!waitFor([&] { return state.round[other].value.load(std::memory_order_acquire) >= attempt; }, worker,
+                    spinNs))
                 break;
             for (std::uint32_t delay = jitter.next() % kJitterSpins; delay > 0; --delay)
                 asm volatile("" ::: "memory");

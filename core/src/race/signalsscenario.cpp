@@ -173,7 +173,8 @@ private:
             worker.publish(worker.slot.counts[Received], ++received);
             worker.publish(worker.slot.done, received);
             if (realtime(worker.spec)) {
-                const auto value = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(info.si_value.sival_ptr));
+                const auto value
+                    = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(info.si_value.sival_ptr));
                 if (value != highest + 1)
                     worker.publish(worker.slot.counts[OutOfOrder], ++outOfOrder);
                 if (value > highest)

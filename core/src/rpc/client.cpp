@@ -39,10 +39,12 @@ const Message& Client::call(std::string_view procedure, std::span<const Value> a
     if (!reply)
         throw Error("rpc: the server closed the connection before answering " + std::string(procedure));
     if (reply->callId != id)
-        throw Error("rpc: the reply is for call " + std::to_string(reply->callId) + ", not for call " + std::to_string(id));
+        throw Error(
+            "rpc: the reply is for call " + std::to_string(reply->callId) + ", not for call " + std::to_string(id));
     if (reply->kind == Kind::Error)
         throw RemoteError(static_cast<ErrorCode>(std::get<std::int64_t>(reply->values[0])),
-            "rpc: " + std::string(procedure) + " failed remotely: " + std::string(std::get<std::string_view>(reply->values[1])));
+            "rpc: " + std::string(procedure)
+                + " failed remotely: " + std::string(std::get<std::string_view>(reply->values[1])));
     return *reply;
 }
 

@@ -57,12 +57,11 @@ private:
 };
 
 // The single result of `reply` as a T, or Error naming what came back instead.
-template <class T>
-T singleResult(const Message& reply, std::string_view procedure)
+template <class T> T singleResult(const Message& reply, std::string_view procedure)
 {
     if (reply.values.size() != 1 || !std::holds_alternative<T>(reply.values[0]))
-        throw Error("rpc: " + std::string(procedure) + " returned " + signatureText(reply.values.span())
-            + ", not (" + std::string(typeName(typeOf(Value(T {})))) + ")");
+        throw Error("rpc: " + std::string(procedure) + " returned " + signatureText(reply.values.span()) + ", not ("
+            + std::string(typeName(typeOf(Value(T {})))) + ")");
     return std::get<T>(reply.values[0]);
 }
 

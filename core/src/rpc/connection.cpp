@@ -103,8 +103,8 @@ Connection::Status Connection::receive()
     std::uint32_t length = 0;
     std::memcpy(&length, m_buffer.data() + m_begin, sizeof length);
     if (length > m_maxBody)
-        throw Error("rpc: the peer announced a message of " + std::to_string(length) + " bytes; this run accepts at most "
-            + std::to_string(m_maxBody));
+        throw Error("rpc: the peer announced a message of " + std::to_string(length)
+            + " bytes; this run accepts at most " + std::to_string(m_maxBody));
     if (!fill(kPrefixBytes + length))
         throw Error("rpc: the peer closed the connection in the middle of a message");
     m_consumed = kPrefixBytes + length;

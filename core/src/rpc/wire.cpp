@@ -12,16 +12,14 @@ static_assert(std::endian::native == std::endian::little, "the rpc wire format i
 
 namespace {
 
-template <class T>
-T load(const std::byte* from)
+template <class T> T load(const std::byte* from)
 {
     T value;
     std::memcpy(&value, from, sizeof value);
     return value;
 }
 
-template <class T>
-std::byte* store(std::byte* to, T value)
+template <class T> std::byte* store(std::byte* to, T value)
 {
     std::memcpy(to, &value, sizeof value);
     return to + sizeof value;

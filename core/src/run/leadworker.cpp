@@ -45,8 +45,7 @@ class SharedControl {
 public:
     SharedControl()
     {
-        void* memory
-            = mmap(nullptr, sizeof(ControlBlock), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        void* memory = mmap(nullptr, sizeof(ControlBlock), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
         if (memory == MAP_FAILED)
             throwSystemError("cannot map the run's statistics block", errno);
         m_block = new (memory) ControlBlock {};
@@ -195,7 +194,8 @@ void LeadWorker::startSides()
             m_children.spawn(name, [&, pair, side, index]() -> int {
                 SideCounters& counters = control.sides[index];
                 try {
-                    const std::string comm = std::string("ipcpg-") + (side == Side::A ? "A" : "B") + std::to_string(pair);
+                    const std::string comm
+                        = std::string("ipcpg-") + (side == Side::A ? "A" : "B") + std::to_string(pair);
                     prctl(PR_SET_NAME, comm.c_str());
                     m_resources->forgetInChild();
                     for (unsigned other = 0; other < m_transports.size(); ++other) {
@@ -367,8 +367,8 @@ void LeadWorker::takeSample(std::uint64_t now, bool last)
 {
     const ControlBlock& control = **m_control;
     SampleMessage sample;
-    const std::uint64_t windowStart = control.startNs.load(std::memory_order_relaxed)
-        + static_cast<std::uint64_t>(m_spec.warmupS * 1e9);
+    const std::uint64_t windowStart
+        = control.startNs.load(std::memory_order_relaxed) + static_cast<std::uint64_t>(m_spec.warmupS * 1e9);
     sample.elapsedS = (static_cast<double>(now) - static_cast<double>(windowStart)) / 1e9;
     sample.intervalS = static_cast<double>(now - m_intervalStartNs) / 1e9;
 
@@ -430,8 +430,8 @@ RunResult LeadWorker::buildResult()
         if (windowStart != 0 && last > windowStart)
             spanNs = std::max(spanNs, last - windowStart);
         for (Side s : { Side::A, Side::B })
-            result.warmupMessages = std::max(result.warmupMessages,
-                control.sides[sideIndex(pair, s)].warmup.load(std::memory_order_relaxed));
+            result.warmupMessages = std::max(
+                result.warmupMessages, control.sides[sideIndex(pair, s)].warmup.load(std::memory_order_relaxed));
     }
     result.latencyKind = result.histogram.count() == 0 ? "none"
         : m_spec.mode == Mode::PingPong                ? "round-trip"

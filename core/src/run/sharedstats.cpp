@@ -12,8 +12,8 @@ LatencyHistogram SharedHistogram::snapshot() const
             nonEmpty.emplace_back(static_cast<std::uint32_t>(i), count);
     }
     copy.addBuckets(nonEmpty);
-    copy.setExtremes(min.load(std::memory_order_relaxed), max.load(std::memory_order_relaxed),
-        sum.load(std::memory_order_relaxed));
+    copy.setExtremes(
+        min.load(std::memory_order_relaxed), max.load(std::memory_order_relaxed), sum.load(std::memory_order_relaxed));
     return copy;
 }
 

@@ -243,7 +243,8 @@ void frameResponder(const SideContext& context)
         // the request is checked all the same (every transport keeps a received frame intact
         // until releaseReceive(), whatever is sent meanwhile), but across cores the check runs
         // while the reply travels instead of before it leaves.
-        const FrameHeader echoed = request->frame.size() >= kFrameHeaderSize ? readHeader(request->frame) : FrameHeader {};
+        const FrameHeader echoed
+            = request->frame.size() >= kFrameHeaderSize ? readHeader(request->frame) : FrameHeader {};
         writer.send(transport, echoed.sequence, echoed.flags, echoed.sendTimeNs);
         bump(counters.sent);
         FrameHeader header {};
@@ -320,8 +321,8 @@ void frameReceiver(const SideContext& context)
 // Tokens start at 1 so a primitive that reads 0 for "nothing" is never confused with message 0.
 std::uint64_t tokenFor(std::uint64_t sequence) { return sequence + 1; }
 
-void countToken(SideCounters& counters, const Transport::Notification& note, std::uint64_t expectedToken,
-    bool tokensWrap32)
+void countToken(
+    SideCounters& counters, const Transport::Notification& note, std::uint64_t expectedToken, bool tokensWrap32)
 {
     if (!note.token)
         return;
