@@ -609,20 +609,22 @@ private slots:
         if (emptyIsAFrame)
             QCOMPARE(send(sideA, big.data(), 0, 0), ssize_t { 0 });
 
+        FrameTransport* frames = transport->frames();
+        QVERIFY(frames);
         FrameVerifier verifier(config.payloadSize);
         FrameHeader header;
-        const Received small = transport->receive();
+        const Received small = frames->receive();
         QCOMPARE(small.status, Received::Status::Frame);
         QCOMPARE(small.frame.size(), std::size_t { 10 });
         QCOMPARE(verifier.check(small.frame, header), FrameVerifier::Verdict::BadSize);
-        transport->releaseReceive();
-        const Received oversized = transport->receive();
+        frames->releaseReceive();
+        const Received oversized = frames->receive();
         QCOMPARE(oversized.status, Received::Status::Frame);
         QVERIFY(oversized.frame.size() > config.frameBytes);
         QCOMPARE(verifier.check(oversized.frame, header), FrameVerifier::Verdict::BadSize);
-        transport->releaseReceive();
+        frames->releaseReceive();
         if (emptyIsAFrame) {
-            const Received empty = transport->receive();
+            const Received empty = frames->receive();
             QCOMPARE(empty.status, Received::Status::Frame);
             QCOMPARE(verifier.check(empty.frame, header), FrameVerifier::Verdict::BadSize);
         }

@@ -32,6 +32,9 @@ struct Received {
     std::optional<std::uint64_t> payloadChecksum = std::nullopt;
 };
 
+class FrameTransport;
+class NotificationTransport;
+
 // One mechanism instance connecting the two sides of one pair.
 //
 // Lifecycle and ownership:
@@ -43,10 +46,9 @@ struct Received {
 // - When a peer dies, the surviving side's calls end with Closed, fail with an Error, or block;
 //   the lead worker notices the death and ends the run, so blocking here is allowed.
 //
-// Two families implement it. Frame transports (pipes, sockets, queues, shared memory, rpc) move
-// whole frames: beginSend/commitSend and receive/releaseReceive. Notification transports (a
-// semaphore or eventfd with no payload, signals) move no bytes; they override the notify/await
-// pair and report carriesFrames() == false.
+// Two families derive from it, and each transport is exactly one of them: a FrameTransport
+// (pipes, sockets, queues, shared memory, rpc) moves whole frames; a NotificationTransport (a
+// semaphore or eventfd with no payload, signals) moves no bytes. The side loops ask which.
 class Transport {
 public:
     virtual ~Transport() = default;
@@ -54,25 +56,37 @@ public:
     // Called once in the side's own process after fork: keep this side's half, drop the rest.
     virtual void attach(Side side) = 0;
 
-    virtual bool carriesFrames() const { return true; }
+    // This transport as its family: exactly one of the two is non-null.
+    virtual FrameTransport* frames() { return nullptr; }
+    virtual NotificationTransport* notifications() { return nullptr; }
+};
 
-    // Frame family. beginSend returns memory for the next frame; commitSend hands the frame to
-    // the mechanism and blocks until it is accepted (flow control lives here).
+class FrameTransport : public Transport {
+public:
+    FrameTransport* frames() final { return this; }
+
+    // beginSend returns memory for the next frame; commitSend hands the frame to the mechanism
+    // and blocks until it is accepted (flow control lives here).
     virtual SendSlot beginSend() = 0;
     virtual void commitSend() = 0;
     // Blocks for the next frame. The span is valid until releaseReceive().
     virtual Received receive() = 0;
     virtual void releaseReceive() { }
+};
 
-    // Notification family. `token` is what the primitive carries (a signal's 32-bit value, an
-    // eventfd's counter); a primitive that carries nothing ignores it and returns nullopt.
-    virtual void notify(std::uint64_t /*token*/) { }
+class NotificationTransport : public Transport {
+public:
+    NotificationTransport* notifications() final { return this; }
+
     struct Notification {
         Received::Status status = Received::Status::Frame;
         std::optional<std::uint64_t> token;
         std::uint64_t count = 1; // notifications this wake-up stands for (eventfd coalesces)
     };
-    virtual Notification awaitNotification() { return { Received::Status::Closed, std::nullopt, 0 }; }
+    // `token` is what the primitive carries (a signal's 32-bit value, an eventfd's counter); a
+    // primitive that carries nothing ignores it and returns nullopt.
+    virtual void notify(std::uint64_t token) = 0;
+    virtual Notification awaitNotification() = 0;
 };
 
 } // namespace ipcpg

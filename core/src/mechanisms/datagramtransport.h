@@ -16,7 +16,7 @@ namespace ipcpg {
 // reveals one longer than a frame) and the verifier counts it as a bad size.
 //
 // Each side keeps one socket of the pair; the same socket sends and receives.
-class DatagramTransport : public Transport {
+class DatagramTransport : public FrameTransport {
 public:
     enum class Delivery {
         // The kernel never drops (AF_UNIX): a full receive queue blocks the sender; errors are errors.

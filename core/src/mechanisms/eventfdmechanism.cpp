@@ -43,7 +43,7 @@ public:
         }
     }
 
-    Transport::Notification wait(Channel channel) override
+    NotificationTransport::Notification wait(Channel channel) override
     {
         std::uint64_t value = 0;
         while (read(fd(channel), &value, sizeof value) != static_cast<ssize_t>(sizeof value)) {

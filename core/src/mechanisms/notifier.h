@@ -34,7 +34,7 @@ public:
     virtual void attach(Side side) = 0;
 
     // Wakes the waiter of `channel` (always the other side). `token` is what the primitive carries
-    // where it carries anything (see Transport::notify); 0 is the end marker of a run and must
+    // where it carries anything (see NotificationTransport::notify); 0 is the end marker of a run and must
     // wake the waiter like any other post. Blocks when the primitive is full instead of dropping,
     // unless dropping is what the primitive does (standard signals). Throws Error when the
     // kernel refuses.
@@ -42,7 +42,7 @@ public:
 
     // Blocks until a post on `channel` arrives. A primitive with a poll interval returns
     // TimedOut when it elapses, so a lost post cannot hang the caller.
-    virtual Transport::Notification wait(Channel channel) = 0;
+    virtual NotificationTransport::Notification wait(Channel channel) = 0;
 };
 
 } // namespace ipcpg

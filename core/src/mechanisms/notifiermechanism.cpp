@@ -31,7 +31,7 @@ std::unique_ptr<Transport> NotifierMechanism::createTransport(const TransportCon
 {
     if (payloadInSharedMemory(config.options))
         return std::make_unique<ShmMailbox>(config, createNotifier(config), info().id);
-    return std::make_unique<NotifyTransport>(createNotifier(config), info().id);
+    return std::make_unique<NotifyTransport>(createNotifier(config));
 }
 
 } // namespace ipcpg

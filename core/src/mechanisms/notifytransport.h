@@ -1,7 +1,6 @@
 #pragma once
 
 #include <memory>
-#include <string>
 
 #include "ipcpg/transport.h"
 #include "mechanisms/notifier.h"
@@ -11,23 +10,16 @@ namespace ipcpg {
 // The notification family over a Notifier (payload=none): no bytes move, each notify() is one
 // post to the peer and each awaitNotification() one wait, so a run measures the primitive alone.
 // A posts on ToB and waits on ToA; B the reverse.
-class NotifyTransport final : public Transport {
+class NotifyTransport final : public NotificationTransport {
 public:
-    NotifyTransport(std::unique_ptr<Notifier> notifier, std::string name);
+    explicit NotifyTransport(std::unique_ptr<Notifier> notifier);
 
     void attach(Side side) override;
-    bool carriesFrames() const override { return false; }
-    // A notification transport has no frames: these throw Error.
-    SendSlot beginSend() override;
-    void commitSend() override;
-    Received receive() override;
-
     void notify(std::uint64_t token) override { m_notifier->post(m_sendChannel, token); }
     Notification awaitNotification() override { return m_notifier->wait(m_waitChannel); }
 
 private:
     std::unique_ptr<Notifier> m_notifier;
-    std::string m_name;
     Channel m_sendChannel = Channel::ToB;
     Channel m_waitChannel = Channel::ToA;
 };

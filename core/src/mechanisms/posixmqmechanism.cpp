@@ -97,7 +97,7 @@ private:
 // Two queues in ping-pong (A -> B and B -> A), one in stream. Each message is one whole frame:
 // the sender builds it in a private buffer, mq_send copies it into the kernel and mq_receive out
 // into the receiver's buffer, where it is verified (two copies).
-class PosixMqTransport final : public Transport {
+class PosixMqTransport final : public FrameTransport {
 public:
     PosixMqTransport(const TransportConfig& config, RunResources& resources)
         : m_sendBuffer(config.frameBytes)

@@ -36,7 +36,7 @@ class RunResources;
 // Copies per frame and direction: the kernel copies the frame into the socket and out of it; the
 // frame is sent from the side's own buffer (a gather write after the encoded call header) and
 // read where the connection's buffer received it, so marshalling itself adds no copy.
-class RpcTransport final : public Transport {
+class RpcTransport final : public FrameTransport {
 public:
     static constexpr std::size_t kWindow = 64;
     static constexpr std::uint64_t kAddEvery = 64;

@@ -44,7 +44,7 @@ public:
         }
     }
 
-    Transport::Notification wait(Channel channel) override
+    NotificationTransport::Notification wait(Channel channel) override
     {
         while (sem_wait(semaphore(channel)) != 0) {
             if (errno != EINTR)

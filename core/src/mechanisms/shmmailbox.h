@@ -26,7 +26,7 @@ namespace ipcpg {
 // writes garbage makes the run fail with an Error, never an access outside the mapping.
 //
 // Memory: anonymous MAP_SHARED, mapped before fork; each process unmaps its own view.
-class ShmMailbox final : public Transport {
+class ShmMailbox final : public FrameTransport {
 public:
     // `name` is the mechanism id, for messages. Throws Error when the mapping fails.
     ShmMailbox(const TransportConfig& config, std::unique_ptr<Notifier> notifier, std::string name);

@@ -25,7 +25,7 @@ class RunResources;
 //   copy=zero-copy  the sender builds the frame in the slot itself (rewriting only the stamps once
 //                   the slot holds its previous frame) and the receiver verifies it in the slot,
 //                   which stays taken until releaseReceive(): 0 copies.
-class ShmTransport final : public Transport {
+class ShmTransport final : public FrameTransport {
 public:
     // Creates the object (shm_open O_CREAT|O_EXCL, mode 0600) under a name from `resources`,
     // registers it there at once, sizes it, maps it and lays the rings out. Throws Error when the

@@ -120,7 +120,7 @@ public:
         }
     }
 
-    Transport::Notification wait(Channel) override
+    NotificationTransport::Notification wait(Channel) override
     {
         const pid_t peer = peerPid();
         const timespec interval { 0, kPollIntervalNs };

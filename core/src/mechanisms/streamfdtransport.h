@@ -21,7 +21,7 @@ namespace ipcpg {
 //
 // Subclasses create the descriptors; this class does the I/O. Each side owns a descriptor to
 // write its frames to and one to read the peer's from (the same one for a socket).
-class StreamFdTransport : public Transport {
+class StreamFdTransport : public FrameTransport {
 public:
     struct Ends {
         UniqueFd write; // this side sends here

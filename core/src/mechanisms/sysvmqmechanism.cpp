@@ -29,7 +29,7 @@ constexpr std::size_t kTypeBytes = sizeof(long); // struct msgbuf starts with it
 // IPC_EXCL and mode 0600. Ping-pong tells the directions apart by message type. Each message is
 // one whole frame behind the type word: built in a private buffer, copied into the kernel by
 // msgsnd and out by msgrcv (two copies).
-class SysvMqTransport final : public Transport {
+class SysvMqTransport final : public FrameTransport {
 public:
     SysvMqTransport(const TransportConfig& config, RunResources& resources)
         : m_frameBytes(config.frameBytes)

@@ -90,7 +90,7 @@ public:
     }
 
     // Builds frame `sequence` in the transport's next slot and hands it over.
-    void send(Transport& transport, std::uint64_t sequence, std::uint16_t flags, std::uint64_t sendNs)
+    void send(FrameTransport& transport, std::uint64_t sequence, std::uint16_t flags, std::uint64_t sendNs)
     {
         const SendSlot slot = transport.beginSend();
         const auto payload = slot.frame.subspan(kFrameHeaderSize);
@@ -128,7 +128,7 @@ void markPairDone(const SideContext& context)
 void frameInitiator(const SideContext& context)
 {
     const RunSpec& spec = *context.spec;
-    Transport& transport = *context.transport;
+    FrameTransport& transport = *context.transport->frames();
     SideCounters& counters = *context.counters;
     RunClock clock(spec, *context.control, context.pair);
     FrameWriter writer(spec.messageSize);
@@ -203,7 +203,7 @@ void frameInitiator(const SideContext& context)
 // stays valid until releaseReceive().
 std::optional<Received> nextFrame(const SideContext& context)
 {
-    Transport& transport = *context.transport;
+    FrameTransport& transport = *context.transport->frames();
     for (;;) {
         const Received received = transport.receive();
         if (received.status == Received::Status::TimedOut) {
@@ -230,7 +230,7 @@ std::optional<Received> nextFrame(const SideContext& context)
 void frameResponder(const SideContext& context)
 {
     const RunSpec& spec = *context.spec;
-    Transport& transport = *context.transport;
+    FrameTransport& transport = *context.transport->frames();
     SideCounters& counters = *context.counters;
     FrameWriter writer(spec.messageSize);
     FrameVerifier verifier(spec.messageSize);
@@ -260,7 +260,7 @@ void frameResponder(const SideContext& context)
 void frameSender(const SideContext& context)
 {
     const RunSpec& spec = *context.spec;
-    Transport& transport = *context.transport;
+    FrameTransport& transport = *context.transport->frames();
     SideCounters& counters = *context.counters;
     RunClock clock(spec, *context.control, context.pair);
     FrameWriter writer(spec.messageSize);
@@ -287,7 +287,7 @@ void frameSender(const SideContext& context)
 void frameReceiver(const SideContext& context)
 {
     const RunSpec& spec = *context.spec;
-    Transport& transport = *context.transport;
+    FrameTransport& transport = *context.transport->frames();
     SideCounters& counters = *context.counters;
     FrameVerifier verifier(spec.messageSize);
 
@@ -321,8 +321,8 @@ void frameReceiver(const SideContext& context)
 // Tokens start at 1 so a primitive that reads 0 for "nothing" is never confused with message 0.
 std::uint64_t tokenFor(std::uint64_t sequence) { return sequence + 1; }
 
-void countToken(
-    SideCounters& counters, const Transport::Notification& note, std::uint64_t expectedToken, bool tokensWrap32)
+void countToken(SideCounters& counters, const NotificationTransport::Notification& note, std::uint64_t expectedToken,
+    bool tokensWrap32)
 {
     if (!note.token)
         return;
@@ -344,7 +344,7 @@ void countToken(
 void notifyInitiator(const SideContext& context)
 {
     const RunSpec& spec = *context.spec;
-    Transport& transport = *context.transport;
+    NotificationTransport& transport = *context.transport->notifications();
     SideCounters& counters = *context.counters;
     RunClock clock(spec, *context.control, context.pair);
 
@@ -356,7 +356,7 @@ void notifyInitiator(const SideContext& context)
         const bool warmup = clock.warmingUp(previous);
         transport.notify(tokenFor(sequence));
         bump(counters.sent);
-        Transport::Notification reply = transport.awaitNotification();
+        NotificationTransport::Notification reply = transport.awaitNotification();
         while (reply.status == Received::Status::TimedOut) {
             if (context.control->stop.load(std::memory_order_relaxed) != 0)
                 return;
@@ -385,10 +385,10 @@ void notifyInitiator(const SideContext& context)
 
 void notifyResponder(const SideContext& context)
 {
-    Transport& transport = *context.transport;
+    NotificationTransport& transport = *context.transport->notifications();
     SideCounters& counters = *context.counters;
     for (std::uint64_t served = 0;; ++served) {
-        const Transport::Notification request = transport.awaitNotification();
+        const NotificationTransport::Notification request = transport.awaitNotification();
         // A only raises pairDone after its last reply arrived, so seeing it here means the
         // wake-up was the final one. A stop request alone is not: A may be blocked waiting for
         // this reply (a primitive without a poll interval never times out), and it sends its
@@ -414,7 +414,7 @@ void notifyResponder(const SideContext& context)
 void notifySender(const SideContext& context)
 {
     const RunSpec& spec = *context.spec;
-    Transport& transport = *context.transport;
+    NotificationTransport& transport = *context.transport->notifications();
     SideCounters& counters = *context.counters;
     RunClock clock(spec, *context.control, context.pair);
 
@@ -440,7 +440,7 @@ void notifySender(const SideContext& context)
 
 void notifyReceiver(const SideContext& context)
 {
-    Transport& transport = *context.transport;
+    NotificationTransport& transport = *context.transport->notifications();
     SideCounters& counters = *context.counters;
     const SideCounters& sender = context.control->sides[2 * context.pair];
     std::uint64_t received = 0;
@@ -449,7 +449,7 @@ void notifyReceiver(const SideContext& context)
     const std::uint64_t warmupEnd = context.control->startNs.load(std::memory_order_relaxed)
         + static_cast<std::uint64_t>(context.spec->warmupS * 1e9);
     for (std::uint64_t wakeups = 0;; ++wakeups) {
-        const Transport::Notification note = transport.awaitNotification();
+        const NotificationTransport::Notification note = transport.awaitNotification();
         if (note.status == Received::Status::TimedOut) {
             if (pairDone(context))
                 return;
@@ -496,7 +496,7 @@ void runSide(const SideContext& context)
 {
     noteCpu(*context.counters);
     const bool pingPong = context.spec->mode == Mode::PingPong;
-    const bool frames = context.transport->carriesFrames();
+    const bool frames = context.transport->frames() != nullptr;
     if (context.side == Side::A) {
         if (frames)
             pingPong ? frameInitiator(context) : frameSender(context);
