@@ -40,6 +40,36 @@ void recordVerdict(SideCounters& counters, FrameVerifier::Verdict verdict, const
     counters.reordered.store(c.reordered, std::memory_order_relaxed);
 }
 
+// The bookkeeping every role shares; each role loop keeps only what differs.
+
+// One measured message: into the histogram, the count and the end of the measured window.
+inline void countMeasured(SideCounters& counters, std::uint64_t latencyNs, std::uint64_t nowNs)
+{
+    counters.latency.record(latencyNs);
+    bump(counters.measured);
+    counters.lastMeasuredNs.store(nowNs, std::memory_order_relaxed);
+}
+
+// A round trip that ended at `nowNs`, timed from `startNs`: warm-up or measured. Returns whether
+// it was measured.
+inline bool countRoundTrip(SideCounters& counters, bool warmup, std::uint64_t startNs, std::uint64_t nowNs)
+{
+    if (warmup) {
+        bump(counters.warmup);
+        return false;
+    }
+    countMeasured(counters, nowNs - startNs, nowNs);
+    return true;
+}
+
+// Where the side runs, looked up every 256th message (`index`): cheap enough, and a side that
+// migrates is seen.
+inline void noteCpuNowAndThen(SideCounters& counters, std::uint64_t index)
+{
+    if ((index & kCpuCheckMask) == 0)
+        noteCpu(counters);
+}
+
 // What decides when A stops sending.
 class RunClock {
 public:
@@ -182,17 +212,10 @@ void frameInitiator(const SideContext& context)
         bump(counters.received);
 
         const std::uint64_t now = monotonicNs();
-        if (warmup) {
-            bump(counters.warmup);
-        } else {
-            counters.latency.record(now - previous);
-            bump(counters.measured);
+        if (countRoundTrip(counters, warmup, previous, now))
             ++settled;
-            counters.lastMeasuredNs.store(now, std::memory_order_relaxed);
-        }
         previous = now;
-        if ((sequence & kCpuCheckMask) == 0)
-            noteCpu(counters);
+        noteCpuNowAndThen(counters, sequence);
     }
     markPairDone(context);
     writer.send(transport, ~std::uint64_t { 0 }, FrameEnd, previous);
@@ -252,8 +275,7 @@ void frameResponder(const SideContext& context)
         transport.releaseReceive();
         recordVerdict(counters, verdict, verifier);
         bump(counters.received);
-        if ((served & kCpuCheckMask) == 0)
-            noteCpu(counters);
+        noteCpuNowAndThen(counters, served);
     }
 }
 
@@ -276,8 +298,7 @@ void frameSender(const SideContext& context)
         bump(counters.sent);
         if (!warmup)
             ++measuredSent;
-        if ((sequence & kCpuCheckMask) == 0)
-            noteCpu(counters);
+        noteCpuNowAndThen(counters, sequence);
         now = monotonicNs();
     }
     markPairDone(context);
@@ -306,13 +327,10 @@ void frameReceiver(const SideContext& context)
                 bump(counters.warmup);
             } else {
                 // A stamp from the future would mean a broken header: keep it out of the histogram.
-                counters.latency.record(now >= header.sendTimeNs ? now - header.sendTimeNs : 0);
-                bump(counters.measured);
-                counters.lastMeasuredNs.store(now, std::memory_order_relaxed);
+                countMeasured(counters, now >= header.sendTimeNs ? now - header.sendTimeNs : 0, now);
             }
         }
-        if ((received & kCpuCheckMask) == 0)
-            noteCpu(counters);
+        noteCpuNowAndThen(counters, received);
     }
 }
 
@@ -367,17 +385,10 @@ void notifyInitiator(const SideContext& context)
         countToken(counters, reply, tokenFor(sequence), true);
         bump(counters.received);
         const std::uint64_t now = monotonicNs();
-        if (warmup) {
-            bump(counters.warmup);
-        } else {
-            counters.latency.record(now - previous);
-            bump(counters.measured);
+        if (countRoundTrip(counters, warmup, previous, now))
             ++measured;
-            counters.lastMeasuredNs.store(now, std::memory_order_relaxed);
-        }
         previous = now;
-        if ((sequence & kCpuCheckMask) == 0)
-            noteCpu(counters);
+        noteCpuNowAndThen(counters, sequence);
     }
     markPairDone(context);
     transport.notify(0);
@@ -406,8 +417,7 @@ void notifyResponder(const SideContext& context)
         bump(counters.received);
         transport.notify(request.token.value_or(tokenFor(served)));
         bump(counters.sent);
-        if ((served & kCpuCheckMask) == 0)
-            noteCpu(counters);
+        noteCpuNowAndThen(counters, served);
     }
 }
 
@@ -430,8 +440,7 @@ void notifySender(const SideContext& context)
             bump(counters.warmup);
         else
             ++measuredSent;
-        if ((sequence & kCpuCheckMask) == 0)
-            noteCpu(counters);
+        noteCpuNowAndThen(counters, sequence);
         now = monotonicNs();
     }
     markPairDone(context);
@@ -483,8 +492,7 @@ void notifyReceiver(const SideContext& context)
             bump(counters.measured, count);
             counters.lastMeasuredNs.store(now, std::memory_order_relaxed);
         }
-        if ((wakeups & kCpuCheckMask) == 0)
-            noteCpu(counters);
+        noteCpuNowAndThen(counters, wakeups);
         if (last)
             return;
     }
