@@ -6,7 +6,7 @@
 #include <string>
 #include <sys/resource.h>
 
-#include "mechanisms/kernellimits.h"
+#include "sys/kernellimits.h"
 
 namespace ipcpg {
 

@@ -7,11 +7,11 @@
 #include <sys/socket.h>
 #include <thread>
 
-#include "mechanisms/uniquefd.h"
 #include "rpc/client.h"
 #include "rpc/connection.h"
 #include "rpc/dispatcher.h"
 #include "rpc/wire.h"
+#include "sys/uniquefd.h"
 
 using namespace ipcpg;
 using namespace ipcpg::rpc;

@@ -13,8 +13,8 @@
 
 #include "ipcpg/error.h"
 #include "ipcpg/frame.h"
-#include "mechanisms/shmring.h"
-#include "mechanisms/uniquefd.h"
+#include "shm/shmring.h"
+#include "sys/uniquefd.h"
 #include "testenvironment.h"
 
 using namespace ipcpg;

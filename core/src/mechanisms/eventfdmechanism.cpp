@@ -6,7 +6,7 @@
 #include "ipcpg/error.h"
 #include "mechanisms/mechanisms.h"
 #include "mechanisms/notifiermechanism.h"
-#include "mechanisms/uniquefd.h"
+#include "sys/uniquefd.h"
 
 namespace ipcpg {
 

@@ -7,7 +7,7 @@
 #include "ipcpg/error.h"
 #include "ipcpg/runresources.h"
 #include "mechanisms/mechanisms.h"
-#include "mechanisms/streamfdtransport.h"
+#include "transports/streamfdtransport.h"
 
 namespace ipcpg {
 

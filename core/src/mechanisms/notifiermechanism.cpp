@@ -1,7 +1,7 @@
 #include "mechanisms/notifiermechanism.h"
 
-#include "mechanisms/notifytransport.h"
-#include "mechanisms/shmmailbox.h"
+#include "shm/shmmailbox.h"
+#include "transports/notifytransport.h"
 
 namespace ipcpg {
 

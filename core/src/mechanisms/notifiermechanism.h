@@ -4,7 +4,7 @@
 #include <string_view>
 
 #include "ipcpg/mechanism.h"
-#include "mechanisms/notifier.h"
+#include "transports/notifier.h"
 
 namespace ipcpg {
 

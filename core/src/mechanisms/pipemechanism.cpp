@@ -4,7 +4,7 @@
 
 #include "ipcpg/error.h"
 #include "mechanisms/mechanisms.h"
-#include "mechanisms/streamfdtransport.h"
+#include "transports/streamfdtransport.h"
 
 namespace ipcpg {
 

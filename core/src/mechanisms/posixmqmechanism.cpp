@@ -10,9 +10,9 @@
 #include "ipcpg/frame.h"
 #include "ipcpg/runresources.h"
 #include "ipcpg/transport.h"
-#include "mechanisms/alignedbuffer.h"
-#include "mechanisms/kernellimits.h"
 #include "mechanisms/mechanisms.h"
+#include "sys/alignedbuffer.h"
+#include "sys/kernellimits.h"
 
 namespace ipcpg {
 

@@ -1,6 +1,6 @@
 #include "ipcpg/units.h"
 #include "mechanisms/mechanisms.h"
-#include "mechanisms/rpctransport.h"
+#include "transports/rpctransport.h"
 
 namespace ipcpg {
 

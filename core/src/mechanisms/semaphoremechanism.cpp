@@ -5,7 +5,7 @@
 #include "ipcpg/error.h"
 #include "mechanisms/mechanisms.h"
 #include "mechanisms/notifiermechanism.h"
-#include "mechanisms/sharedmapping.h"
+#include "sys/sharedmapping.h"
 
 namespace ipcpg {
 

@@ -1,6 +1,6 @@
 #include "ipcpg/units.h"
 #include "mechanisms/mechanisms.h"
-#include "mechanisms/shmtransport.h"
+#include "shm/shmtransport.h"
 
 namespace ipcpg {
 

@@ -9,12 +9,12 @@
 #include <unistd.h>
 
 #include "ipcpg/error.h"
-#include "mechanisms/kernellimits.h"
 #include "mechanisms/mechanisms.h"
 #include "mechanisms/notifiermechanism.h"
-#include "mechanisms/sharedmapping.h"
-#include "mechanisms/uniquefd.h"
-#include "run/clock.h"
+#include "sys/clock.h"
+#include "sys/kernellimits.h"
+#include "sys/sharedmapping.h"
+#include "sys/uniquefd.h"
 
 namespace ipcpg {
 

@@ -3,8 +3,8 @@
 #include <sys/socket.h>
 
 #include "mechanisms/mechanisms.h"
-#include "mechanisms/socketutil.h"
-#include "mechanisms/streamfdtransport.h"
+#include "sys/socketutil.h"
+#include "transports/streamfdtransport.h"
 
 namespace ipcpg {
 

@@ -2,9 +2,9 @@
 #include <sys/socket.h>
 
 #include "ipcpg/frame.h"
-#include "mechanisms/datagramtransport.h"
 #include "mechanisms/mechanisms.h"
-#include "mechanisms/socketutil.h"
+#include "sys/socketutil.h"
+#include "transports/datagramtransport.h"
 
 namespace ipcpg {
 

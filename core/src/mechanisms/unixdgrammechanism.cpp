@@ -10,10 +10,10 @@
 #include "ipcpg/frame.h"
 #include "ipcpg/runresources.h"
 #include "ipcpg/units.h"
-#include "mechanisms/datagramtransport.h"
-#include "mechanisms/kernellimits.h"
 #include "mechanisms/mechanisms.h"
-#include "mechanisms/socketutil.h"
+#include "sys/kernellimits.h"
+#include "sys/socketutil.h"
+#include "transports/datagramtransport.h"
 
 namespace ipcpg {
 

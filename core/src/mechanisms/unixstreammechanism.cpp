@@ -2,8 +2,8 @@
 
 #include "ipcpg/runresources.h"
 #include "mechanisms/mechanisms.h"
-#include "mechanisms/socketutil.h"
-#include "mechanisms/streamfdtransport.h"
+#include "sys/socketutil.h"
+#include "transports/streamfdtransport.h"
 
 namespace ipcpg {
 

@@ -9,6 +9,10 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "engine/childset.h"
+#include "engine/controlwriter.h"
+#include "engine/leadbase.h"
+#include "engine/sharedstats.h"
 #include "ipcpg/controlprotocol.h"
 #include "ipcpg/error.h"
 #include "ipcpg/leadworker.h"
@@ -16,14 +20,10 @@
 #include "ipcpg/raceregistry.h"
 #include "ipcpg/runresources.h"
 #include "ipcpg/workerprocess.h"
-#include "mechanisms/sharedmapping.h"
 #include "race/racescenario.h"
-#include "run/childset.h"
-#include "run/clock.h"
-#include "run/controlwriter.h"
-#include "run/futexword.h"
-#include "run/leadbase.h"
-#include "run/sharedstats.h"
+#include "sys/clock.h"
+#include "sys/futexword.h"
+#include "sys/sharedmapping.h"
 
 namespace ipcpg {
 

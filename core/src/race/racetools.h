@@ -4,7 +4,7 @@
 #include <ctime>
 #include <sched.h>
 
-#include "run/clock.h"
+#include "sys/clock.h"
 
 namespace ipcpg {
 

@@ -4,8 +4,8 @@
 #include <span>
 #include <string_view>
 
-#include "mechanisms/alignedbuffer.h"
 #include "rpc/wire.h"
+#include "sys/alignedbuffer.h"
 
 namespace ipcpg::rpc {
 

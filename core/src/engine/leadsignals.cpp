@@ -1,4 +1,4 @@
-#include "run/leadsignals.h"
+#include "engine/leadsignals.h"
 
 #include <cerrno>
 #include <csignal>

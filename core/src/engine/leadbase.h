@@ -5,10 +5,10 @@
 #include <memory>
 #include <string>
 
+#include "engine/childset.h"
+#include "engine/controlwriter.h"
+#include "engine/leadsignals.h"
 #include "ipcpg/controlprotocol.h"
-#include "run/childset.h"
-#include "run/controlwriter.h"
-#include "run/leadsignals.h"
 
 namespace ipcpg {
 

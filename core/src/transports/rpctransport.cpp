@@ -1,4 +1,4 @@
-#include "mechanisms/rpctransport.h"
+#include "transports/rpctransport.h"
 
 #include <cerrno>
 #include <cstring>
@@ -8,7 +8,7 @@
 
 #include "ipcpg/error.h"
 #include "ipcpg/runresources.h"
-#include "mechanisms/socketutil.h"
+#include "sys/socketutil.h"
 
 namespace ipcpg {
 

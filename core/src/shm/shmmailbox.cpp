@@ -1,4 +1,4 @@
-#include "mechanisms/shmmailbox.h"
+#include "shm/shmmailbox.h"
 
 #include <algorithm>
 #include <new>

@@ -6,7 +6,7 @@
 #include <sys/types.h>
 #include <vector>
 
-#include "run/processcost.h"
+#include "sys/processcost.h"
 
 namespace ipcpg {
 

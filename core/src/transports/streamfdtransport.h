@@ -2,8 +2,8 @@
 
 #include "ipcpg/mechanism.h"
 #include "ipcpg/transport.h"
-#include "mechanisms/alignedbuffer.h"
-#include "mechanisms/uniquefd.h"
+#include "sys/alignedbuffer.h"
+#include "sys/uniquefd.h"
 
 namespace ipcpg {
 

@@ -5,8 +5,8 @@
 
 #include "ipcpg/mechanism.h"
 #include "ipcpg/transport.h"
-#include "mechanisms/alignedbuffer.h"
-#include "mechanisms/socketutil.h"
+#include "sys/alignedbuffer.h"
+#include "sys/socketutil.h"
 
 namespace ipcpg {
 

@@ -1,4 +1,4 @@
-#include "mechanisms/datagramtransport.h"
+#include "transports/datagramtransport.h"
 
 #include <algorithm>
 #include <cerrno>

@@ -1,4 +1,4 @@
-#include "run/sharedstats.h"
+#include "engine/sharedstats.h"
 
 namespace ipcpg {
 

@@ -1,4 +1,4 @@
-#include "mechanisms/socketutil.h"
+#include "sys/socketutil.h"
 
 #include <arpa/inet.h>
 #include <cerrno>

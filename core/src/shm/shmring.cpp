@@ -1,4 +1,4 @@
-#include "mechanisms/shmring.h"
+#include "shm/shmring.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -15,7 +15,7 @@
 #endif
 
 #include "ipcpg/error.h"
-#include "run/clock.h"
+#include "sys/clock.h"
 
 namespace ipcpg {
 

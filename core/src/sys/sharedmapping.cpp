@@ -1,4 +1,4 @@
-#include "mechanisms/sharedmapping.h"
+#include "sys/sharedmapping.h"
 
 #include <cerrno>
 #include <fcntl.h>
@@ -8,7 +8,7 @@
 #include "ipcpg/error.h"
 #include "ipcpg/runresources.h"
 #include "ipcpg/units.h"
-#include "mechanisms/uniquefd.h"
+#include "sys/uniquefd.h"
 
 namespace ipcpg {
 

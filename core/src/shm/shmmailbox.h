@@ -7,8 +7,8 @@
 
 #include "ipcpg/mechanism.h"
 #include "ipcpg/transport.h"
-#include "mechanisms/notifier.h"
-#include "mechanisms/sharedmapping.h"
+#include "sys/sharedmapping.h"
+#include "transports/notifier.h"
 
 namespace ipcpg {
 

@@ -3,7 +3,7 @@
 #include <memory>
 
 #include "ipcpg/transport.h"
-#include "mechanisms/notifier.h"
+#include "transports/notifier.h"
 
 namespace ipcpg {
 

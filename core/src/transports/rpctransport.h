@@ -7,11 +7,11 @@
 
 #include "ipcpg/mechanism.h"
 #include "ipcpg/transport.h"
-#include "mechanisms/alignedbuffer.h"
-#include "mechanisms/uniquefd.h"
 #include "rpc/client.h"
 #include "rpc/connection.h"
 #include "rpc/dispatcher.h"
+#include "sys/alignedbuffer.h"
+#include "sys/uniquefd.h"
 
 namespace ipcpg {
 

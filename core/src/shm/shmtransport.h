@@ -6,9 +6,9 @@
 
 #include "ipcpg/mechanism.h"
 #include "ipcpg/transport.h"
-#include "mechanisms/alignedbuffer.h"
-#include "mechanisms/sharedmapping.h"
-#include "mechanisms/shmring.h"
+#include "shm/shmring.h"
+#include "sys/alignedbuffer.h"
+#include "sys/sharedmapping.h"
 
 namespace ipcpg {
 

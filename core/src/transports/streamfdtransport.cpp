@@ -1,9 +1,9 @@
-#include "mechanisms/streamfdtransport.h"
+#include "transports/streamfdtransport.h"
 
 #include <algorithm>
 
 #include "ipcpg/error.h"
-#include "mechanisms/fdio.h"
+#include "sys/fdio.h"
 
 namespace ipcpg {
 

@@ -1,4 +1,4 @@
-#include "mechanisms/notifytransport.h"
+#include "transports/notifytransport.h"
 
 namespace ipcpg {
 

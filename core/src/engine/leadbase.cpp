@@ -1,4 +1,4 @@
-#include "run/leadbase.h"
+#include "engine/leadbase.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -7,8 +7,8 @@
 
 #include "ipcpg/error.h"
 #include "ipcpg/leadworker.h"
-#include "run/clock.h"
-#include "run/futexword.h"
+#include "sys/clock.h"
+#include "sys/futexword.h"
 
 namespace ipcpg {
 

@@ -1,11 +1,11 @@
-#include "run/controlwriter.h"
+#include "engine/controlwriter.h"
 
 #include <cerrno>
 #include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
 
-#include "run/clock.h"
+#include "sys/clock.h"
 
 namespace ipcpg {
 

@@ -1,4 +1,4 @@
-#include "run/childset.h"
+#include "engine/childset.h"
 
 #include <cerrno>
 #include <csignal>
@@ -9,7 +9,7 @@
 
 #include "ipcpg/error.h"
 #include "ipcpg/workerprocess.h"
-#include "run/clock.h"
+#include "sys/clock.h"
 
 namespace ipcpg {
 

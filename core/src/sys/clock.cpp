@@ -1,4 +1,4 @@
-#include "run/clock.h"
+#include "sys/clock.h"
 
 #include <algorithm>
 #include <array>

@@ -1,4 +1,4 @@
-#include "mechanisms/fdio.h"
+#include "sys/fdio.h"
 
 #include <cerrno>
 #include <string>

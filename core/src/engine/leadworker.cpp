@@ -11,6 +11,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "engine/childset.h"
+#include "engine/controlwriter.h"
+#include "engine/leadbase.h"
+#include "engine/sharedstats.h"
+#include "engine/sideloop.h"
 #include "ipcpg/controlprotocol.h"
 #include "ipcpg/error.h"
 #include "ipcpg/mechanismregistry.h"
@@ -18,13 +23,8 @@
 #include "ipcpg/runresources.h"
 #include "ipcpg/transport.h"
 #include "ipcpg/workerprocess.h"
-#include "run/childset.h"
-#include "run/clock.h"
-#include "run/controlwriter.h"
-#include "run/futexword.h"
-#include "run/leadbase.h"
-#include "run/sharedstats.h"
-#include "run/sideloop.h"
+#include "sys/clock.h"
+#include "sys/futexword.h"
 
 namespace ipcpg {
 

@@ -1,13 +1,13 @@
-#include "run/sideloop.h"
+#include "engine/sideloop.h"
 
 #include <optional>
 #include <sched.h>
 #include <span>
 
+#include "engine/sharedstats.h"
 #include "ipcpg/error.h"
 #include "ipcpg/frame.h"
-#include "run/clock.h"
-#include "run/sharedstats.h"
+#include "sys/clock.h"
 
 namespace ipcpg {
 

@@ -1,4 +1,4 @@
-#include "run/processcost.h"
+#include "sys/processcost.h"
 
 #include <cstdio>
 #include <cstring>

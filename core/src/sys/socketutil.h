@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "mechanisms/uniquefd.h"
+#include "sys/uniquefd.h"
 
 namespace ipcpg {
 

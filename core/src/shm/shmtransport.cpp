@@ -1,4 +1,4 @@
-#include "mechanisms/shmtransport.h"
+#include "shm/shmtransport.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -12,7 +12,7 @@
 #include "ipcpg/frame.h"
 #include "ipcpg/runresources.h"
 #include "ipcpg/units.h"
-#include "mechanisms/uniquefd.h"
+#include "sys/uniquefd.h"
 
 namespace ipcpg {
 

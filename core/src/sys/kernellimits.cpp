@@ -1,4 +1,4 @@
-#include "mechanisms/kernellimits.h"
+#include "sys/kernellimits.h"
 
 #include <cerrno>
 #include <dirent.h>
