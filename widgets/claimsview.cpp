@@ -1,4 +1,5 @@
 #include "claimsview.h"
+#include "exporter.h"
 
 #include <QGroupBox>
 #include <QJsonArray>
@@ -201,6 +202,17 @@ QByteArray ClaimsView::verdictsJson() const
             { QStringLiteral("summary"), toQString(verdict->summary) } });
     }
     return QJsonDocument(list).toJson();
+}
+
+QWidget* ClaimsView::exportedChart() { return this; }
+
+bool ClaimsView::exportData(DataFormat format, const QString& path, QString* error) const
+{
+    if (format != DataFormat::Json) {
+        *error = tr("The claims have no data to export as CSV; export them as JSON.");
+        return false;
+    }
+    return exporting::writeBytes(verdictsJson(), path, error);
 }
 
 } // namespace ipcpg

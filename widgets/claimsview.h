@@ -5,6 +5,7 @@
 #include <optional>
 #include <vector>
 
+#include "exportableview.h"
 #include "ipcpg/claims.h"
 
 class QLabel;
@@ -17,11 +18,14 @@ class SweepController;
 
 // "What the article says": each claim of the article the project grew from, next to a button that
 // runs the measurement testing it on this machine and states, with the numbers, whether it held.
-class ClaimsView : public QWidget {
+class ClaimsView : public QWidget, public ExportableView {
     Q_OBJECT
 
 public:
     explicit ClaimsView(QWidget* parent = nullptr);
+
+    QWidget* exportedChart() override;
+    bool exportData(DataFormat format, const QString& path, QString* error) const override;
 
     int claimCount() const { return static_cast<int>(m_claims.size()); }
     const Claim& claim(int index) const { return m_claims.at(static_cast<std::size_t>(index)); }

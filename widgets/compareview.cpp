@@ -1,4 +1,5 @@
 #include "compareview.h"
+#include "exporter.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSeries>
@@ -410,6 +411,15 @@ void CompareView::changeEvent(QEvent* event)
     if (event->type() == QEvent::PaletteChange)
         rebuildChart();
     QWidget::changeEvent(event);
+}
+
+QWidget* CompareView::exportedChart() { return chartWidget(); }
+
+bool CompareView::exportData(DataFormat format, const QString& path, QString* error) const
+{
+    const QList<RunResult>& results = m_results->results();
+    return format == DataFormat::Json ? exporting::writeResultsJson(results, path, error)
+                                      : exporting::writeResultsCsv(results, path, error);
 }
 
 } // namespace ipcpg

@@ -2,6 +2,7 @@
 
 #include <QWidget>
 
+#include "exportableview.h"
 #include "ipcpg/runresult.h"
 
 class QBarCategoryAxis;
@@ -25,11 +26,14 @@ class SweepResultsModel;
 // Compare mechanisms side by side: a sweep over the chosen mechanisms x sizes x placements, run
 // one after the other with a progress bar and Cancel, ending in a grouped bar chart (one group
 // per size, one bar per mechanism) and a sortable table of percentiles and throughput.
-class CompareView : public QWidget {
+class CompareView : public QWidget, public ExportableView {
     Q_OBJECT
 
 public:
     explicit CompareView(QWidget* parent = nullptr);
+
+    QWidget* exportedChart() override;
+    bool exportData(DataFormat format, const QString& path, QString* error) const override;
 
     // The runs the current choices stand for, in order; refused pairs are left out and listed in
     // `skipped` with the reason.

@@ -1,4 +1,5 @@
 #include "livechartsview.h"
+#include "exporter.h"
 
 #include <QEvent>
 #include <QGridLayout>
@@ -170,6 +171,19 @@ void LiveChartsView::changeEvent(QEvent* event)
         m_histogram->applyPalette(palette());
     }
     QWidget::changeEvent(event);
+}
+
+QWidget* LiveChartsView::exportedChart() { return this; }
+
+bool LiveChartsView::exportData(DataFormat format, const QString& path, QString* error) const
+{
+    const auto& result = m_recording.result();
+    if (!result) {
+        *error = tr("There is no finished run to export yet.");
+        return false;
+    }
+    return format == DataFormat::Json ? exporting::writeRunJson(m_recording, path, error)
+                                      : exporting::writeRunCsv(*result, path, error);
 }
 
 } // namespace ipcpg

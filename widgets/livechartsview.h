@@ -4,6 +4,7 @@
 #include <QTimer>
 #include <QWidget>
 
+#include "exportableview.h"
 #include "runrecording.h"
 
 class QGridLayout;
@@ -18,7 +19,7 @@ class TimeSeriesChart;
 // latency histogram. Samples go into a RunRecording (bounded memory); a timer at kRefreshHz
 // copies it into the charts with one replace() per series, so the redraw rate is fixed however
 // fast samples arrive, and an idle view costs nothing.
-class LiveChartsView : public QWidget {
+class LiveChartsView : public QWidget, public ExportableView {
     Q_OBJECT
 
 public:
@@ -28,6 +29,9 @@ public:
     static constexpr int kHistogramEvery = 2;
 
     explicit LiveChartsView(QWidget* parent = nullptr);
+
+    QWidget* exportedChart() override;
+    bool exportData(DataFormat format, const QString& path, QString* error) const override;
 
     void reset(const RunSpec& spec);
     void addSample(const SampleMessage& sample);

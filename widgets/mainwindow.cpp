@@ -336,52 +336,18 @@ bool MainWindow::exportCurrent(ExportKind kind, const QString& path)
 {
     QString error;
     bool ok = false;
+    // The Live tab's page holds the error banner and the charts; the charts export it.
     QWidget* current = m_tabs->currentWidget();
-    const bool live = current == m_liveTab;
-    const bool compare = current == m_compare;
-    const bool race = current == m_raceLab;
-    QWidget* chart = live ? static_cast<QWidget*>(m_charts)
-        : compare         ? m_compare->chartWidget()
-        : race            ? m_raceLab->chartsWidget()
-                          : current;
+    ExportableView* view = current == m_liveTab ? m_charts : dynamic_cast<ExportableView*>(current);
     const QString title = m_tabs->tabText(m_tabs->currentIndex()).remove(QLatin1Char('&'));
-    switch (kind) {
-    case ExportKind::Png:
-        ok = exporting::writePng(chart, path, &error);
-        break;
-    case ExportKind::Svg:
-        ok = exporting::writeSvg(chart, path, tr("IPC Playground: %1").arg(title), &error);
-        break;
-    case ExportKind::Json:
-    case ExportKind::Csv:
-        if (live) {
-            const auto& result = m_charts->recording().result();
-            if (!result)
-                error = tr("There is no finished run to export yet.");
-            else if (kind == ExportKind::Json)
-                ok = exporting::writeRunJson(m_charts->recording(), path, &error);
-            else
-                ok = exporting::writeRunCsv(*result, path, &error);
-        } else if (compare) {
-            const QList<RunResult>& results = m_compare->resultsModel()->results();
-            ok = kind == ExportKind::Json ? exporting::writeResultsJson(results, path, &error)
-                                          : exporting::writeResultsCsv(results, path, &error);
-        } else if (race) {
-            const auto& result = m_raceLab->lastResult();
-            if (!result)
-                error = tr("There is no finished race to export yet.");
-            else if (kind == ExportKind::Json)
-                ok = exporting::writeBytes(QByteArray::fromStdString(nlohmann::json(*result).dump(2)), path, &error);
-            else
-                ok = exporting::writeBytes(
-                    QByteArray::fromStdString(raceCsvHeader() + "\n" + raceCsvRow(*result) + "\n"), path, &error);
-        } else if (current == m_claims && kind == ExportKind::Json) {
-            ok = exporting::writeBytes(m_claims->verdictsJson(), path, &error);
-        } else {
-            error = tr("This view has no data to export as %1.")
-                        .arg(kind == ExportKind::Json ? QStringLiteral("JSON") : QStringLiteral("CSV"));
-        }
-        break;
+    if (!view) {
+        error = tr("This view has nothing to export.");
+    } else if (kind == ExportKind::Png) {
+        ok = exporting::writePng(view->exportedChart(), path, &error);
+    } else if (kind == ExportKind::Svg) {
+        ok = exporting::writeSvg(view->exportedChart(), path, tr("IPC Playground: %1").arg(title), &error);
+    } else {
+        ok = view->exportData(kind == ExportKind::Json ? DataFormat::Json : DataFormat::Csv, path, &error);
     }
     if (ok)
         statusBar()->showMessage(tr("Exported %1").arg(path));

@@ -1,4 +1,6 @@
 #include "racelabview.h"
+#include "exporter.h"
+#include <nlohmann/json.hpp>
 
 #include <QComboBox>
 #include <QEvent>
@@ -367,6 +369,19 @@ void RaceLabView::changeEvent(QEvent* event)
         m_countsChart->applyPalette(palette());
     }
     QWidget::changeEvent(event);
+}
+
+QWidget* RaceLabView::exportedChart() { return m_charts; }
+
+bool RaceLabView::exportData(DataFormat format, const QString& path, QString* error) const
+{
+    if (!m_lastResult) {
+        *error = tr("There is no finished race to export yet.");
+        return false;
+    }
+    const std::string text = format == DataFormat::Json ? nlohmann::json(*m_lastResult).dump(2)
+                                                        : raceCsvHeader() + "\n" + raceCsvRow(*m_lastResult) + "\n";
+    return exporting::writeBytes(QByteArray::fromStdString(text), path, error);
 }
 
 } // namespace ipcpg

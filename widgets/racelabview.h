@@ -4,6 +4,7 @@
 #include <QWidget>
 #include <optional>
 
+#include "exportableview.h"
 #include "ipcpg/controlprotocol.h"
 #include "ipcpg/race.h"
 #include "liveseries.h"
@@ -26,13 +27,16 @@ struct RaceScenarioInfo;
 // explanation for students of what goes wrong and why the fix works. Changing the scenario or the
 // sync mode while a race runs restarts it on the same timeline, so switching the broken mode off
 // shows the errors stop. Self-contained: it owns its RaceController.
-class RaceLabView : public QWidget {
+class RaceLabView : public QWidget, public ExportableView {
     Q_OBJECT
 
 public:
     static constexpr int kRefreshHz = 15;
 
     explicit RaceLabView(QWidget* parent = nullptr);
+
+    QWidget* exportedChart() override;
+    bool exportData(DataFormat format, const QString& path, QString* error) const override;
 
     // The race the controls describe (scenario defaults resolved by the registry when started).
     RaceSpec spec() const;
@@ -58,7 +62,6 @@ public:
     QLineSeries* expectedSeries() const;
     QLineSeries* observedSeries() const;
     // The charts, for exporting what the user sees.
-    QWidget* chartsWidget() const { return m_charts; }
     const std::optional<RaceResult>& lastResult() const { return m_lastResult; }
 
     // Copies the series into the charts now (a timer does this while a race runs).
