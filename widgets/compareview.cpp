@@ -30,7 +30,7 @@
 
 #include "axisscale.h"
 #include "charttheme.h"
-#include "ipcpg/error.h"
+#include "ipcpg/frontendrules.h"
 #include "ipcpg/mechanismregistry.h"
 #include "ipcpg/units.h"
 #include "qtconversions.h"
@@ -246,56 +246,36 @@ void CompareView::setPlacements(const QList<Placement>& placements)
 
 QList<RunSpec> CompareView::plan(QStringList* skipped) const
 {
-    // As many sizes as ipcpg sweep takes: a pasted list of thousands would plan a day of runs.
-    constexpr qsizetype kMaxSizes = 64;
-    QList<std::uint64_t> sizes;
-    for (const QString& part : m_sizes->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-        const auto size = parseByteCount(part.trimmed().toStdString());
-        if (!size || *size > RunSpec::kMaxMessageSize) {
-            if (skipped)
-                *skipped << tr("\"%1\" is not a size from 0 B to 16 MiB").arg(part.trimmed());
-            continue;
-        }
-        if (sizes.size() == kMaxSizes) {
-            if (skipped)
-                *skipped << tr("\"%1\" and the sizes after it were left out: at most %2 sizes")
-                                .arg(part.trimmed())
-                                .arg(kMaxSizes);
-            break;
-        }
-        sizes << *size;
-    }
-    QList<Placement> placements;
-    if (m_unpinned->isChecked())
-        placements << Placement::Unpinned;
-    if (m_sameCore->isChecked())
-        placements << Placement::SameCore;
-    if (m_crossCore->isChecked())
-        placements << Placement::CrossCore;
-    const Mode mode = parseMode(m_mode->currentData().toString().toStdString()).value_or(Mode::PingPong);
-    QList<RunSpec> specs;
+    // ipcpg sweep's rules, but lenient: an item that is not a size, or one beyond the first
+    // kMaxSweepSizes, is left out with the reason and the rest still runs.
+    const SizeList sizes = parseMessageSizeList(m_sizes->text().toStdString());
+    SweepAxes axes;
     for (int i = 0; i < m_mechanisms->count(); ++i) {
-        if (m_mechanisms->item(i)->checkState() != Qt::Checked)
-            continue;
-        for (std::uint64_t size : sizes) {
-            for (Placement placement : placements) {
-                RunSpec spec;
-                spec.mechanism = m_mechanisms->item(i)->text().toStdString();
-                spec.mode = mode;
-                spec.messageSize = size;
-                spec.placement = placement;
-                spec.durationS = m_duration->value();
-                try {
-                    RunSpec checked = spec;
-                    MechanismRegistry::instance().validate(checked);
-                    specs << spec;
-                } catch (const UsageError& error) {
-                    if (skipped)
-                        *skipped << QString::fromUtf8(error.what());
-                }
-            }
-        }
+        if (m_mechanisms->item(i)->checkState() == Qt::Checked)
+            axes.mechanisms.push_back(m_mechanisms->item(i)->text().toStdString());
     }
+    axes.sizes = sizes.sizes;
+    axes.modes = { parseMode(m_mode->currentData().toString().toStdString()).value_or(Mode::PingPong) };
+    if (m_unpinned->isChecked())
+        axes.placements.push_back(Placement::Unpinned);
+    if (m_sameCore->isChecked())
+        axes.placements.push_back(Placement::SameCore);
+    if (m_crossCore->isChecked())
+        axes.placements.push_back(Placement::CrossCore);
+    RunSpec base;
+    base.durationS = m_duration->value();
+    const SweepPlan planned = planSweep(base, axes);
+    if (skipped) {
+        for (const std::string& reason : sizes.badItems)
+            *skipped << toQString(reason);
+        if (!sizes.tooMany.empty())
+            *skipped << toQString(sizes.tooMany);
+        for (const SkippedRun& skip : planned.skipped)
+            *skipped << toQString(skip.reason);
+    }
+    QList<RunSpec> specs;
+    for (const PlannedRun& run : planned.runs)
+        specs << run.spec;
     return specs;
 }
 

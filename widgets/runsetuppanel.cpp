@@ -12,7 +12,7 @@
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
-#include "ipcpg/error.h"
+#include "ipcpg/frontendrules.h"
 #include "ipcpg/mechanismregistry.h"
 #include "ipcpg/units.h"
 #include "mechanismtexts.h"
@@ -253,17 +253,13 @@ void RunSetupPanel::validate()
 {
     const RunSpec current = spec();
     QString problem;
-    if (!parseByteCount(m_size->currentText().toStdString()) && m_size->findText(m_size->currentText()) < 0) {
-        problem = tr("\"%1\" is not a size: use bytes with an optional K, M or G suffix, from 0 B to 16 MiB")
-                      .arg(m_size->currentText());
-    } else {
-        try {
-            RunSpec checked = current;
-            MechanismRegistry::instance().validate(checked);
-        } catch (const UsageError& error) {
-            problem = QString::fromUtf8(error.what());
-        }
-    }
+    // A preset is a size by construction; typed text gets the rule of every front end.
+    const bool preset = m_size->findText(m_size->currentText()) >= 0;
+    const Parsed<std::uint64_t> typed = parseMessageSize(m_size->currentText().toStdString());
+    if (!preset && !typed.value)
+        problem = toQString(typed.error);
+    else if (const auto why = refusal(current))
+        problem = toQString(*why);
     m_problem = problem;
     m_sizeProblem->setText(problem);
     m_sizeProblem->setVisible(!problem.isEmpty());

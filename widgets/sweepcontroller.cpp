@@ -2,23 +2,11 @@
 
 #include <QTimer>
 
+#include "ipcpg/frontendrules.h"
 #include "qtconversions.h"
 #include "runcontroller.h"
 
 namespace ipcpg {
-
-namespace {
-
-QString labelOf(const RunSpec& spec)
-{
-    QString text = toQString(spec.mechanism) + QLatin1Char(' ') + toQString(toString(spec.mode)) + QLatin1Char(' ')
-        + formatBytesQ(spec.messageSize);
-    if (spec.placement != Placement::Unpinned)
-        text += QLatin1Char(' ') + toQString(toString(spec.placement));
-    return text;
-}
-
-} // namespace
 
 SweepController::SweepController(QObject* parent)
     : QObject(parent)
@@ -60,7 +48,7 @@ void SweepController::cancel()
 void SweepController::startNext()
 {
     while (m_next < m_plan.size()) {
-        emit progress(m_next, static_cast<int>(m_plan.size()), labelOf(m_plan[m_next]));
+        emit progress(m_next, static_cast<int>(m_plan.size()), toQString(runLabel(m_plan[m_next])));
         m_currentReported = false;
         if (m_runs->start(m_plan[m_next]))
             return;

@@ -1,6 +1,7 @@
 #include "arguments.h"
 
 #include "ipcpg/error.h"
+#include "ipcpg/frontendrules.h"
 #include "ipcpg/mechanismregistry.h"
 #include "ipcpg/raceregistry.h"
 #include "ipcpg/units.h"
@@ -51,33 +52,29 @@ Format parseFormat(const std::string& text, bool csvAllowed)
 
 std::uint64_t parseSizeArgument(const std::string& option, const std::string& text)
 {
-    const auto size = parseByteCount(text);
-    if (!size)
-        throw UsageError(option + " " + quoted(text)
-            + " is not a size; use a whole number of bytes with an optional K, M or G suffix, from 0 to 16M");
-    if (*size > RunSpec::kMaxMessageSize)
-        throw UsageError(option + " " + quoted(text) + " is " + formatBytes(*size)
-            + ", above the largest message size; give 0 to 16M (16777216 B)");
-    return *size;
+    const Parsed<std::uint64_t> size = parseMessageSize(text);
+    if (!size.value)
+        throw UsageError(option + " " + size.error);
+    return *size.value;
 }
 
 std::vector<std::uint64_t> parseSizeList(const std::string& option, const std::string& text)
 {
-    std::vector<std::uint64_t> sizes;
-    for (const std::string& item : splitList(text))
-        sizes.push_back(parseSizeArgument(option, item));
-    if (sizes.size() > 64)
-        throw UsageError(option + " lists " + std::to_string(sizes.size()) + " sizes; at most 64 are allowed");
-    return sizes;
+    // Strict, unlike the Compare tab: one bad item refuses the whole sweep.
+    const SizeList list = parseMessageSizeList(text);
+    if (!list.badItems.empty())
+        throw UsageError(option + " " + list.badItems.front());
+    if (!list.tooMany.empty())
+        throw UsageError(option + ": " + list.tooMany);
+    return list.sizes;
 }
 
 double parseDurationArgument(const std::string& option, const std::string& text)
 {
-    const auto seconds = parseSeconds(text);
-    if (!seconds || *seconds <= 0.0 || *seconds > RunSpec::kMaxDurationS)
-        throw UsageError(option + " " + quoted(text)
-            + " is not allowed; give seconds, more than 0 and at most 86400 (decimals allowed, e.g. 0.5)");
-    return *seconds;
+    const Parsed<double> seconds = parseDuration(text);
+    if (!seconds.value)
+        throw UsageError(option + " " + seconds.error);
+    return *seconds.value;
 }
 
 std::uint64_t parseCountArgument(

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "ipcpg/error.h"
-#include "ipcpg/mechanismregistry.h"
+#include "ipcpg/frontendrules.h"
 #include "ipcpg/runsupervisor.h"
 #include "ipcpg/units.h"
 #include "output.h"
@@ -64,12 +64,11 @@ int listCommand(Format format)
 
 int runCommand(const RunArguments& arguments)
 {
-    RunSpec spec = arguments.spec;
-    MechanismRegistry::instance().validate(spec); // UsageError -> exit 2 before anything starts
     SupervisorOptions options = supervisorOptions();
     if (arguments.progress)
         options.onSample = printProgress;
-    const RunOutcome outcome = superviseRun(spec, options);
+    // superviseRun validates before it starts anything: a refused spec comes back as exit code 2.
+    const RunOutcome outcome = superviseRun(arguments.spec, options);
     if (outcome.exitCode == 2) {
         std::cerr << "ipcpg: " << outcome.error << '\n';
         return 2;
@@ -90,53 +89,23 @@ int runCommand(const RunArguments& arguments)
 
 int sweepCommand(const SweepArguments& arguments)
 {
-    const MechanismRegistry& registry = MechanismRegistry::instance();
-    struct Planned {
-        RunSpec spec;
-        std::string label;
-    };
-    std::vector<Planned> plan;
-    // Refused combinations, grouped by mechanism and mode so a sweep over "all" does not print one
-    // line per size for a mechanism that takes none of them.
+    const SweepPlan sweep
+        = planSweep(arguments.base, { arguments.mechanisms, arguments.sizes, arguments.modes, arguments.placements });
+    const std::vector<PlannedRun>& plan = sweep.runs;
+    // Refused combinations, grouped by mechanism, mode and placement so a sweep over "all" does
+    // not print one line per size for a mechanism that takes none of them.
     struct Skipped {
         std::string what;
         std::vector<std::string> sizes;
         std::string reason;
     };
     std::vector<Skipped> skipped;
-    for (const std::string& id : arguments.mechanisms) {
-        for (Mode mode : arguments.modes) {
-            for (std::uint64_t size : arguments.sizes) {
-                for (Placement placement : arguments.placements) {
-                    RunSpec spec = arguments.base;
-                    spec.mechanism = id;
-                    spec.mode = mode;
-                    spec.messageSize = size;
-                    spec.placement = placement;
-                    // Options given for the sweep apply where a mechanism has them.
-                    spec.options.clear();
-                    const Mechanism& mechanism = *registry.find(id);
-                    for (const auto& [name, value] : arguments.base.options) {
-                        for (const OptionSpec& option : mechanism.info().options) {
-                            if (option.name == name)
-                                spec.options[name] = value;
-                        }
-                    }
-                    const std::string label = id + " " + std::string(toString(mode)) + " " + formatBytes(size) + " "
-                        + std::string(toString(placement));
-                    try {
-                        registry.validate(spec);
-                        plan.push_back({ spec, label });
-                    } catch (const UsageError& error) {
-                        const std::string what
-                            = id + " " + std::string(toString(mode)) + " " + std::string(toString(placement));
-                        if (skipped.empty() || skipped.back().what != what)
-                            skipped.push_back({ what, {}, error.what() });
-                        skipped.back().sizes.push_back(formatBytes(size));
-                    }
-                }
-            }
-        }
+    for (const SkippedRun& skip : sweep.skipped) {
+        const std::string what = skip.spec.mechanism + " " + std::string(toString(skip.spec.mode)) + " "
+            + std::string(toString(skip.spec.placement));
+        if (skipped.empty() || skipped.back().what != what)
+            skipped.push_back({ what, {}, skip.reason });
+        skipped.back().sizes.push_back(formatBytes(skip.spec.messageSize));
     }
     for (const Skipped& skip : skipped) {
         std::string sizes;

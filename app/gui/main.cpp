@@ -4,12 +4,14 @@
 //       --export-png c.png --export-svg c.svg --export-csv c.csv --export-json c.json --quit-when-done
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDoubleSpinBox>
 #include <QTextStream>
 #include <QTimer>
 
 #include "claimsview.h"
 #include "compareview.h"
 #include "ipcpg/error.h"
+#include "ipcpg/frontendrules.h"
 #include "ipcpg/mechanismregistry.h"
 #include "ipcpg/units.h"
 #include "ipcpg/version.h"
@@ -86,12 +88,12 @@ int runComparison(
         view->setMode(*mode);
     }
     if (parser.isSet(QStringLiteral("duration"))) {
-        const auto seconds = ipcpg::parseSeconds(parser.value(QStringLiteral("duration")).toStdString());
-        if (!seconds || *seconds < 0.1 || *seconds > 60)
-            return refuse(
-                QStringLiteral("--duration \"%1\" is not allowed with --compare; give 0.1 to 60 seconds per run")
-                    .arg(parser.value(QStringLiteral("duration"))));
-        view->setDuration(*seconds);
+        // The range of the Compare tab's duration field, which the value goes into.
+        const auto seconds = ipcpg::parseDuration(parser.value(QStringLiteral("duration")).toStdString(), 0.1, 60.0);
+        if (!seconds.value)
+            return refuse(QStringLiteral("--duration ") + QString::fromStdString(seconds.error)
+                + QStringLiteral(", per run with --compare"));
+        view->setDuration(*seconds.value);
     }
     if (parser.isSet(QStringLiteral("placement"))) {
         QList<ipcpg::Placement> placements;
@@ -313,11 +315,10 @@ int main(int argc, char** argv)
         spec.options.clear();
     }
     if (parser.isSet(size)) {
-        const auto bytes = ipcpg::parseByteCount(parser.value(size).toStdString());
-        if (!bytes || *bytes > ipcpg::RunSpec::kMaxMessageSize)
-            return refuse(QStringLiteral("--size \"%1\" is not allowed; give bytes from 0 to 16M (suffixes K, M)")
-                              .arg(parser.value(size)));
-        spec.messageSize = *bytes;
+        const auto bytes = ipcpg::parseMessageSize(parser.value(size).toStdString());
+        if (!bytes.value)
+            return refuse(QStringLiteral("--size ") + QString::fromStdString(bytes.error));
+        spec.messageSize = *bytes.value;
     }
     if (parser.isSet(mode)) {
         const auto parsed = ipcpg::parseMode(parser.value(mode).toStdString());
@@ -327,12 +328,13 @@ int main(int argc, char** argv)
         spec.mode = *parsed;
     }
     if (parser.isSet(duration)) {
-        const auto seconds = ipcpg::parseSeconds(parser.value(duration).toStdString());
         // The range of the window's duration field, which the value goes into.
-        if (!seconds || *seconds < 0.1 || *seconds > 3600)
-            return refuse(QStringLiteral("--duration \"%1\" is not allowed; give seconds from 0.1 to 3600")
-                              .arg(parser.value(duration)));
-        spec.durationS = *seconds;
+        const QDoubleSpinBox* field = window.setupPanel()->durationBox();
+        const auto seconds
+            = ipcpg::parseDuration(parser.value(duration).toStdString(), field->minimum(), field->maximum());
+        if (!seconds.value)
+            return refuse(QStringLiteral("--duration ") + QString::fromStdString(seconds.error));
+        spec.durationS = *seconds.value;
         spec.messages = 0;
     }
     if (parser.isSet(placement)) {
@@ -350,12 +352,8 @@ int main(int argc, char** argv)
     }
     if (parser.isSet(sync))
         spec.options["sync"] = parser.value(sync).toStdString();
-    try {
-        ipcpg::RunSpec checked = spec;
-        ipcpg::MechanismRegistry::instance().validate(checked);
-    } catch (const ipcpg::UsageError& error) {
-        return refuse(QString::fromUtf8(error.what()));
-    }
+    if (const auto why = ipcpg::refusal(spec))
+        return refuse(QString::fromStdString(*why));
     if (parser.isSet(theme)) {
         const QString name = parser.value(theme);
         if (name == QStringLiteral("light"))

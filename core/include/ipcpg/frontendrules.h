@@ -1,0 +1,91 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ipcpg/runspec.h"
+
+namespace ipcpg {
+
+// What every front end (ipcpg, ipc-playground's command line, its Compare tab and its Run set-up
+// panel) accepts from the user, in one place so the front ends cannot drift apart. Nothing here
+// throws for a bad value: each parser returns the sentence saying why, and the front end prefixes
+// it with its option or field name and reports it its own way (UsageError, exit status 2, a
+// label).
+
+// A sweep lists at most this many sizes: a pasted list of thousands would plan a day of runs.
+inline constexpr std::size_t kMaxSweepSizes = 64;
+
+// A parsed value, or why the text is not one.
+template <typename T> struct Parsed {
+    std::optional<T> value; // set when the text is allowed
+    std::string error; // set when it is not: names the text, quoted, and what is allowed
+};
+
+// The message sizes any mechanism may be asked for, as typed and as printed, derived from
+// RunSpec::kMaxMessageSize: "from 0 to 16M (16 MiB)".
+std::string messageSizeRange();
+
+// One message size ("4096", "4K", "1 MiB"), from 0 to RunSpec::kMaxMessageSize. Anything else
+// (no number, a fraction, a negative, a value that overflows, a size above the ceiling) gives an
+// error naming the text and messageSizeRange(). Whether a mechanism takes the size is refusal()'s
+// question.
+Parsed<std::uint64_t> parseMessageSize(std::string_view text);
+
+// A comma-separated size list ("64, 4K,1M"). Every item, empty ones included, must be a size by
+// parseMessageSize's rule; the list may hold at most kMaxSweepSizes of them.
+struct SizeList {
+    std::vector<std::uint64_t> sizes; // the items that are sizes, in order, at most kMaxSweepSizes
+    std::vector<std::string> badItems; // one sentence per item that is not a size, in order
+    std::string tooMany; // set when more items are sizes than allowed: how many, and the first too many
+};
+SizeList parseMessageSizeList(std::string_view text);
+
+// Measured seconds ("0.5", "2", "1.5s"). A duration is always more than 0 and at most maxS; minS,
+// when above 0, raises the floor (inclusive) for a front end whose field starts higher. Anything
+// else gives an error naming the text and the allowed range.
+Parsed<double> parseDuration(std::string_view text, double minS = 0.0, double maxS = RunSpec::kMaxDurationS);
+
+// Whether MechanismRegistry::validate would refuse the spec, and its one-line reason if so. The
+// spec is not changed (validation runs on a copy). Exceptions other than UsageError (none are
+// expected) propagate.
+std::optional<std::string> refusal(const RunSpec& spec);
+
+// "pipe pingpong 4 KiB unpinned": how progress lines and failure messages name one run.
+std::string runLabel(const RunSpec& spec);
+
+// The axes of a sweep: every combination of one value of each is a run.
+struct SweepAxes {
+    std::vector<std::string> mechanisms; // registry ids
+    std::vector<std::uint64_t> sizes;
+    std::vector<Mode> modes;
+    std::vector<Placement> placements;
+};
+
+struct PlannedRun {
+    RunSpec spec; // validated: option defaults filled in
+    std::string label; // runLabel(spec)
+};
+
+struct SkippedRun {
+    RunSpec spec; // as it was asked for, before validation
+    std::string reason; // MechanismRegistry::validate's reason
+};
+
+struct SweepPlan {
+    std::vector<PlannedRun> runs; // in order: mechanism, then mode, then size, then placement
+    std::vector<SkippedRun> skipped; // the combinations validation refused, in the same order
+};
+
+// Plans a sweep: `base` gives what every run shares (duration, messages, warm-up, workers,
+// options); each combination of the axes sets mechanism, mode, size and placement. Options of
+// `base` apply to the mechanisms that declare them and are left out for the others. A
+// combination the registry refuses (an unknown id, a mode the mechanism lacks, a size above its
+// limit) is skipped with the reason, never an exception.
+SweepPlan planSweep(const RunSpec& base, const SweepAxes& axes);
+
+} // namespace ipcpg

@@ -1,0 +1,174 @@
+#include "ipcpg/frontendrules.h"
+
+#include <array>
+#include <cstdio>
+#include <utility>
+
+#include "ipcpg/error.h"
+#include "ipcpg/mechanismregistry.h"
+#include "ipcpg/units.h"
+
+namespace ipcpg {
+
+namespace {
+
+std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
+
+std::string_view trimmed(std::string_view text)
+{
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+        text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+        text.remove_suffix(1);
+    return text;
+}
+
+// A size the way it is typed ("16M", "4K", "3000"), so a message shows input that would work.
+std::string typedSize(std::uint64_t bytes)
+{
+    struct Unit {
+        int shift;
+        const char* suffix;
+    };
+    static constexpr Unit units[] = { { 40, "T" }, { 30, "G" }, { 20, "M" }, { 10, "K" } };
+    for (const Unit& unit : units) {
+        if (bytes > 0 && bytes % (std::uint64_t { 1 } << unit.shift) == 0)
+            return std::to_string(bytes >> unit.shift) + unit.suffix;
+    }
+    return std::to_string(bytes);
+}
+
+// "1 TiB (1099511627776 B)", "64 B": formatBytes rounds, so the exact count comes along when it
+// differs ("16.0 MiB" alone would not say why 16777217 is above 16 MiB).
+std::string namedSize(std::uint64_t bytes)
+{
+    const std::string exact = std::to_string(bytes) + " B";
+    const std::string printed = formatBytes(bytes);
+    return printed == exact ? exact : printed + " (" + exact + ")";
+}
+
+// "86400", "0.1", "3600": the limits are round numbers, printed without trailing zeros.
+std::string seconds(double value)
+{
+    std::array<char, 32> buffer {};
+    std::snprintf(buffer.data(), buffer.size(), "%g", value);
+    return buffer.data();
+}
+
+} // namespace
+
+std::string messageSizeRange()
+{
+    return "from 0 to " + typedSize(RunSpec::kMaxMessageSize) + " (" + formatBytes(RunSpec::kMaxMessageSize) + ")";
+}
+
+Parsed<std::uint64_t> parseMessageSize(std::string_view text)
+{
+    const auto size = parseByteCount(text);
+    if (!size)
+        return { std::nullopt,
+            quoted(text) + " is not a size; give a whole number of bytes with an optional K, M or G suffix, "
+                + messageSizeRange() };
+    if (*size > RunSpec::kMaxMessageSize)
+        return { std::nullopt,
+            quoted(text) + " is " + namedSize(*size) + ", above the largest message size; give a size "
+                + messageSizeRange() };
+    return { size, {} };
+}
+
+SizeList parseMessageSizeList(std::string_view text)
+{
+    SizeList list;
+    std::size_t sizeCount = 0;
+    std::optional<std::string> firstTooMany;
+    std::string_view rest = text;
+    while (true) {
+        const std::size_t comma = rest.find(',');
+        const std::string_view item = trimmed(rest.substr(0, comma));
+        Parsed<std::uint64_t> parsed = parseMessageSize(item);
+        if (!parsed.value) {
+            list.badItems.push_back(std::move(parsed.error));
+        } else {
+            ++sizeCount;
+            if (list.sizes.size() < kMaxSweepSizes)
+                list.sizes.push_back(*parsed.value);
+            else if (!firstTooMany)
+                firstTooMany = std::string(item);
+        }
+        if (comma == std::string_view::npos)
+            break;
+        rest.remove_prefix(comma + 1);
+    }
+    if (firstTooMany)
+        list.tooMany = "the list has " + std::to_string(sizeCount) + " sizes; at most " + std::to_string(kMaxSweepSizes)
+            + " are allowed (" + quoted(*firstTooMany) + " is the first too many)";
+    return list;
+}
+
+Parsed<double> parseDuration(std::string_view text, double minS, double maxS)
+{
+    const auto value = parseSeconds(text);
+    if (value && *value > 0.0 && *value >= minS && *value <= maxS)
+        return { value, {} };
+    const std::string range = minS > 0.0 ? "give seconds from " + seconds(minS) + " to " + seconds(maxS)
+                                         : "give seconds, more than 0 and at most " + seconds(maxS);
+    return { std::nullopt, quoted(text) + " is not allowed; " + range + " (decimals allowed, e.g. 0.5)" };
+}
+
+std::optional<std::string> refusal(const RunSpec& spec)
+{
+    RunSpec copy = spec; // validate fills in option defaults; the caller's spec stays as it was
+    try {
+        MechanismRegistry::instance().validate(copy);
+    } catch (const UsageError& error) {
+        return std::string(error.what());
+    }
+    return std::nullopt;
+}
+
+std::string runLabel(const RunSpec& spec)
+{
+    return spec.mechanism + " " + std::string(toString(spec.mode)) + " " + formatBytes(spec.messageSize) + " "
+        + std::string(toString(spec.placement));
+}
+
+SweepPlan planSweep(const RunSpec& base, const SweepAxes& axes)
+{
+    const MechanismRegistry& registry = MechanismRegistry::instance();
+    SweepPlan plan;
+    for (const std::string& id : axes.mechanisms) {
+        // Options given for the sweep apply where a mechanism has them: "sync=spin" over "all"
+        // must not refuse every mechanism without a sync option.
+        MechanismOptions options;
+        if (const Mechanism* mechanism = registry.find(id)) {
+            for (const OptionSpec& option : mechanism->info().options) {
+                if (const auto given = base.options.find(option.name); given != base.options.end())
+                    options[option.name] = given->second;
+            }
+        }
+        for (Mode mode : axes.modes) {
+            for (std::uint64_t size : axes.sizes) {
+                for (Placement placement : axes.placements) {
+                    RunSpec spec = base;
+                    spec.mechanism = id;
+                    spec.mode = mode;
+                    spec.messageSize = size;
+                    spec.placement = placement;
+                    spec.options = options;
+                    RunSpec validated = spec;
+                    try {
+                        registry.validate(validated);
+                    } catch (const UsageError& error) {
+                        plan.skipped.push_back({ spec, error.what() });
+                        continue;
+                    }
+                    std::string label = runLabel(validated);
+                    plan.runs.push_back({ std::move(validated), std::move(label) });
+                }
+            }
+        }
+    }
+    return plan;
+}
+
+} // namespace ipcpg
