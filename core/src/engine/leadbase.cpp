@@ -2,15 +2,91 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
+#include "engine/sharedstats.h"
 #include "ipcpg/error.h"
 #include "ipcpg/leadworker.h"
+#include "ipcpg/placement.h"
 #include "sys/clock.h"
 #include "sys/futexword.h"
 
 namespace ipcpg {
+
+int LeadBase::run()
+{
+    try {
+        prepare();
+    } catch (const UsageError& error) {
+        m_out.sendFinal(ErrorMessage { error.what() });
+        return WorkerBadRequest;
+    } catch (const std::exception& error) {
+        m_out.sendFinal(ErrorMessage { explain(error) });
+        releaseAfterFailedPrepare();
+        return WorkerRunFailed;
+    }
+
+    try {
+        startWorkers();
+        superviseLoop();
+    } catch (const std::exception& error) {
+        fail(explain(error));
+    }
+    signalStop();
+    m_children.killAll(); // only stragglers and failed runs get here with live workers
+    return finish(conclude());
+}
+
+void LeadBase::releaseAfterFailedPrepare()
+{
+    if (m_resources)
+        m_resources->removeAll();
+}
+
+int LeadBase::workerLife(WorkerReport report, std::atomic<std::uint32_t>& go, const std::string& comm, int cpu,
+    const std::function<void(const std::function<void()>& startNow)>& body)
+{
+    try {
+        prctl(PR_SET_NAME, comm.c_str());
+        m_resources->forgetInChild(); // the lead removes the run's objects, never a worker
+        pinToCpu(cpu);
+        body([&] {
+            report.phase.store(static_cast<std::uint32_t>(SidePhase::Ready), std::memory_order_release);
+            futexWaitWhileZero(go);
+            report.phase.store(static_cast<std::uint32_t>(SidePhase::Running), std::memory_order_relaxed);
+        });
+        report.phase.store(static_cast<std::uint32_t>(SidePhase::Finished), std::memory_order_release);
+        return 0;
+    } catch (const std::exception& error) {
+        const std::string reason = explain(error);
+        const std::size_t length = std::min(reason.size(), report.error.size() - 1);
+        std::memcpy(report.error.data(), reason.data(), length);
+        report.error[length] = '\0';
+        report.phase.store(static_cast<std::uint32_t>(SidePhase::Failed), std::memory_order_release);
+        return 1;
+    }
+}
+
+std::string LeadBase::describeEnd(std::size_t index, const WorkerReport& report) const
+{
+    std::string reason = m_children.describeEnd(index);
+    if (report.phase.load(std::memory_order_acquire) == static_cast<std::uint32_t>(SidePhase::Failed))
+        reason += ": " + std::string(report.error.data(), strnlen(report.error.data(), report.error.size()));
+    return reason;
+}
+
+bool LeadBase::madeNoProgressFor(std::uint64_t limitNs, std::uint64_t progress, std::uint64_t now)
+{
+    if (progress != m_progressMark || m_progressNs == 0) {
+        m_progressMark = progress;
+        m_progressNs = now;
+        return false;
+    }
+    return now - m_progressNs > limitNs && !m_stopRequested;
+}
 
 void LeadBase::watchSignals()
 {

@@ -33,13 +33,6 @@ namespace {
 constexpr std::uint64_t kFinishGraceNs = 1'000'000'000ULL; // B may take this long after A's last message
 constexpr std::uint64_t kOverrunLimitNs = 5'000'000'000ULL; // past the planned end: the run hangs
 
-std::string roleName(Mode mode, Side side)
-{
-    if (mode == Mode::PingPong)
-        return side == Side::A ? "initiator" : "responder";
-    return side == Side::A ? "sender" : "receiver";
-}
-
 // The shared control block, mapped before fork so every side sees the same memory.
 class SharedControl {
 public:
@@ -75,19 +68,14 @@ std::vector<int> cpusOf(const SideCounters& counters)
     return cpus;
 }
 
-class LeadWorker final : public LeadBase {
+class LeadWorker final : public LeadFor<RunSpec> {
 public:
-    LeadWorker(RunSpec spec, int controlFd)
-        : LeadBase(controlFd)
-        , m_spec(std::move(spec))
-    {
-    }
-
-    int run();
+    using LeadFor::LeadFor;
 
 private:
-    void prepare();
-    void startSides();
+    void prepare() override;
+    void startWorkers() override;
+    ControlMessage conclude() override;
     void signalStop() override;
     bool allReady() const override;
     void handleEndedChildren() override;
@@ -106,15 +94,12 @@ private:
     };
     Findings findings() const;
 
-    RunSpec m_spec;
     const Mechanism* m_mechanism = nullptr;
     ErrorAccounting m_accounting = ErrorAccounting::Integrity;
     std::vector<int> m_cpuPlan;
     double m_clockReadNs = 0;
-    std::unique_ptr<RunResources> m_resources;
     std::unique_ptr<SharedControl> m_control;
     std::vector<std::unique_ptr<Transport>> m_transports;
-    std::vector<std::string> m_objects;
 
     std::uint64_t m_sendersDoneNs = 0;
     std::uint64_t m_plannedEndNs = 0;
@@ -122,39 +107,17 @@ private:
     // Sampling state: what the previous sample had seen.
     std::uint64_t m_lastMeasured = 0;
     std::vector<std::array<std::uint64_t, HistogramLayout::kBucketCount>> m_lastBuckets;
-    std::uint64_t m_progressMark = 0;
-    std::uint64_t m_progressNs = 0;
 };
 
-int LeadWorker::run()
+ControlMessage LeadWorker::conclude()
 {
-    try {
-        prepare();
-    } catch (const UsageError& error) {
-        m_out.sendFinal(ErrorMessage { error.what() });
-        return WorkerBadRequest;
-    } catch (const std::exception& error) {
-        m_out.sendFinal(ErrorMessage { explain(error) });
-        if (m_resources)
-            m_resources->removeAll();
-        return WorkerRunFailed;
-    }
-
-    try {
-        startSides();
-        superviseLoop();
-    } catch (const std::exception& error) {
-        fail(explain(error));
-    }
-    (*m_control)->stop.store(1, std::memory_order_relaxed);
-    m_children.killAll(); // only stragglers and failed runs get here with live children
     // A last sample with the counters at rest: the live samples add up to the result exactly.
     if (!m_lastBuckets.empty())
         takeSample(monotonicNs(), true);
     m_resources->removeAll();
     RunResult result = buildResult();
     result.samplesNotWritten = m_out.droppedSamples();
-    return finish(ResultMessage { std::move(result) });
+    return ResultMessage { std::move(result) };
 }
 
 void LeadWorker::prepare()
@@ -182,7 +145,7 @@ void LeadWorker::prepare()
     m_objects = m_resources->describe();
 }
 
-void LeadWorker::startSides()
+void LeadWorker::startWorkers()
 {
     watchSignals();
 
@@ -190,33 +153,21 @@ void LeadWorker::startSides()
     for (unsigned pair = 0; pair < m_spec.workers; ++pair) {
         for (Side side : { Side::A, Side::B }) {
             const std::size_t index = sideIndex(pair, side);
-            const std::string name = roleName(m_spec.mode, side) + " of pair " + std::to_string(pair);
-            m_children.spawn(name, [&, pair, side, index]() -> int {
+            const std::string name = roleName(roleOf(m_spec.mode, side)) + " of pair " + std::to_string(pair);
+            const std::string comm = std::string("ipcpg-") + (side == Side::A ? "A" : "B") + std::to_string(pair);
+            m_children.spawn(name, [&, pair, side, index, comm]() -> int {
                 SideCounters& counters = control.sides[index];
-                try {
-                    const std::string comm
-                        = std::string("ipcpg-") + (side == Side::A ? "A" : "B") + std::to_string(pair);
-                    prctl(PR_SET_NAME, comm.c_str());
-                    m_resources->forgetInChild();
-                    for (unsigned other = 0; other < m_transports.size(); ++other) {
-                        if (other != pair)
-                            m_transports[other].reset();
-                    }
-                    pinToCpu(m_cpuPlan[index]);
-                    m_transports[pair]->attach(side);
-                    counters.phase.store(static_cast<std::uint32_t>(SidePhase::Ready), std::memory_order_release);
-                    futexWaitWhileZero(control.go);
-                    counters.phase.store(static_cast<std::uint32_t>(SidePhase::Running), std::memory_order_relaxed);
-                    SideContext context { &m_spec, m_transports[pair].get(), &control, &counters, side,
-                        static_cast<int>(pair), m_accounting == ErrorAccounting::LossAllowed };
-                    runSide(context);
-                    counters.phase.store(static_cast<std::uint32_t>(SidePhase::Finished), std::memory_order_release);
-                    return 0;
-                } catch (const std::exception& error) {
-                    std::strncpy(counters.error, explain(error).c_str(), sizeof counters.error - 1);
-                    counters.phase.store(static_cast<std::uint32_t>(SidePhase::Failed), std::memory_order_release);
-                    return 1;
-                }
+                return workerLife({ counters.phase, counters.error }, control.go, comm, m_cpuPlan[index],
+                    [&](const std::function<void()>& startNow) {
+                        for (unsigned other = 0; other < m_transports.size(); ++other) {
+                            if (other != pair)
+                                m_transports[other].reset();
+                        }
+                        m_transports[pair]->attach(side);
+                        startNow();
+                        runSide({ &m_spec, m_transports[pair].get(), &control, &counters, side, static_cast<int>(pair),
+                            m_accounting == ErrorAccounting::LossAllowed });
+                    });
             });
         }
     }
@@ -230,7 +181,6 @@ void LeadWorker::startSides()
     if (start == 0)
         return;
     m_plannedEndNs = start + static_cast<std::uint64_t>((m_spec.warmupS + m_spec.durationS) * 1e9);
-    m_progressNs = start;
     m_lastBuckets.assign(m_spec.workers, {});
 }
 
@@ -270,11 +220,8 @@ void LeadWorker::handleEndedChildren()
         }
         const auto cause = std::find_if(abnormal.begin(), abnormal.end(), killed);
         const std::size_t index = cause != abnormal.end() ? *cause : abnormal.front();
-        std::string reason = m_children.describeEnd(index);
-        const SideCounters& counters = (*m_control)->sides[index];
-        if (counters.phase.load(std::memory_order_acquire) == static_cast<std::uint32_t>(SidePhase::Failed))
-            reason += ": " + std::string(counters.error, strnlen(counters.error, sizeof counters.error));
-        fail(reason);
+        SideCounters& counters = (*m_control)->sides[index];
+        fail(describeEnd(index, { counters.phase, counters.error }));
     }
     // Once every A has finished, the B sides have a bounded time to drain and end.
     if (m_sendersDoneNs == 0) {
@@ -303,10 +250,7 @@ void LeadWorker::checkProgress(std::uint64_t now)
     std::uint64_t progress = 0;
     for (const SideCounters& side : (*m_control)->sides)
         progress += side.sent.load(std::memory_order_relaxed) + side.received.load(std::memory_order_relaxed);
-    if (progress != m_progressMark) {
-        m_progressMark = progress;
-        m_progressNs = now;
-    } else if (now - m_progressNs > kOverrunLimitNs && !m_stopRequested) {
+    if (madeNoProgressFor(kNoProgressLimitNs, progress, now)) {
         fail("the run made no progress for 5 s: a worker is blocked (" + m_spec.mechanism + ")");
         return;
     }
@@ -451,30 +395,18 @@ RunResult LeadWorker::buildResult()
     result.syncErrors = found.syncErrors;
 
     for (std::size_t i = 0; i < m_children.children().size(); ++i) {
-        const auto& child = m_children.child(i);
         const SideCounters& counters = control.sides[i];
         SideReport side;
         side.pair = static_cast<int>(i / 2);
-        side.role = roleName(m_spec.mode, i % 2 == 0 ? Side::A : Side::B);
-        side.pid = child.pid;
+        side.role = roleName(roleOf(m_spec.mode, i % 2 == 0 ? Side::A : Side::B));
         side.cpus = cpusOf(counters);
-        side.userS = child.cost.userS;
-        side.sysS = child.cost.sysS;
-        side.voluntarySwitches = child.cost.voluntarySwitches;
-        side.involuntarySwitches = child.cost.involuntarySwitches;
         side.messagesSent = counters.sent.load(std::memory_order_relaxed);
         side.messagesReceived = counters.received.load(std::memory_order_relaxed);
-        side.exit = describeWaitStatus(child.status);
-        result.cpuUserS += side.userS;
-        result.cpuSysS += side.sysS;
-        result.voluntarySwitches += side.voluntarySwitches;
-        result.involuntarySwitches += side.involuntarySwitches;
+        reportWorker(i, side, result);
         result.cpus.push_back(counters.lastCpu.load(std::memory_order_relaxed));
         result.sides.push_back(std::move(side));
     }
-    result.partial = partial();
-    if (result.partial)
-        result.error = partialReason();
+    notePartial(result);
     return result;
 }
 

@@ -3,6 +3,7 @@
 #include <optional>
 #include <sched.h>
 #include <span>
+#include <string>
 
 #include "engine/sharedstats.h"
 #include "ipcpg/error.h"
@@ -153,16 +154,274 @@ void markPairDone(const SideContext& context)
     context.control->pairDone[context.pair].store(1, std::memory_order_release);
 }
 
-// ---- frame transports -------------------------------------------------------------------
+// ---- the two families, each behind the same four operations ------------------------------
+//
+// A channel is what one role needs of its transport family: hand a message over, wait for the
+// answer to one, take the next one that arrives, and check it. The role loops below hold all the
+// bookkeeping (clock, warm-up, counts, histogram, CPU) once; a channel holds only what its family
+// does differently. A new arrangement of sides (one publisher, many subscribers) reuses the same
+// roles over more channels.
 
-void frameInitiator(const SideContext& context)
+// What a responder or receiver took from its channel.
+struct Arrival {
+    std::uint64_t count = 1; // messages this arrival stands for (a counting primitive may merge several)
+    bool counted = true; // false: too malformed to be placed in warm-up or the measured window
+    bool warmup = false;
+    std::optional<std::uint64_t> latencyNs; // one-way latency, where the message carries its send time
+    bool last = false; // the run is over for this side after this arrival
+};
+
+enum class Reply { Answered, Lost, Stopped };
+
+// Frames: a header with sequence, flags and send time, a payload checked word by word.
+class FrameChannel {
+public:
+    // The receiver tells warm-up frames by their flag, so the sender need not count them.
+    static constexpr bool kSenderCountsWarmup = false;
+
+    explicit FrameChannel(const SideContext& context)
+        : m_context(context)
+        , m_transport(*context.transport->frames())
+        , m_counters(*context.counters)
+        , m_writer(context.spec->messageSize)
+        , m_verifier(context.spec->messageSize)
+    {
+    }
+
+    void send(std::uint64_t sequence, bool warmup, std::uint64_t nowNs)
+    {
+        m_writer.send(m_transport, sequence, warmup ? FrameWarmup : 0, nowNs);
+    }
+    void sendEnd(std::uint64_t nowNs) { m_writer.send(m_transport, ~std::uint64_t { 0 }, FrameEnd, nowNs); }
+
+    // The initiator's wait for the reply to request `sequence`, verified.
+    Reply awaitReply(std::uint64_t sequence)
+    {
+        for (Received reply = m_transport.receive();; reply = m_transport.receive()) {
+            if (reply.status == Received::Status::TimedOut) {
+                if (m_context.control->stop.load(std::memory_order_relaxed) != 0)
+                    return Reply::Stopped;
+                if (m_context.lossy) {
+                    // Keep the verifier in step: the next reply it expects is the next request's.
+                    m_verifier.countMissing(sequence);
+                    recordVerdict(m_counters, FrameVerifier::Verdict::Gap, m_verifier);
+                    return Reply::Lost;
+                }
+            } else if (reply.status == Received::Status::Closed) {
+                peerClosed(m_context);
+            } else if (m_context.lossy && reply.frame.size() >= kFrameHeaderSize
+                && readHeader(reply.frame).sequence < sequence) {
+                // The late reply to a request already given up on: it was counted as lost.
+                m_transport.releaseReceive();
+            } else {
+                FrameHeader header;
+                verify(reply, header);
+                return Reply::Answered;
+            }
+        }
+    }
+
+    // The next data frame for a responder or receiver, or nullopt when the run is over for this
+    // side: the peer sent its end frame, or it is done and the mechanism closed or went quiet. The
+    // frame stays valid until check().
+    std::optional<Received> next()
+    {
+        for (;;) {
+            const Received received = m_transport.receive();
+            if (received.status == Received::Status::TimedOut) {
+                if (pairDone(m_context))
+                    return std::nullopt;
+                continue;
+            }
+            if (received.status == Received::Status::Closed) {
+                if (pairDone(m_context))
+                    return std::nullopt;
+                peerClosed(m_context);
+            }
+            if (received.frame.size() >= kFrameHeaderSize) {
+                const FrameHeader header = readHeader(received.frame);
+                if (header.magic == kFrameMagic && (header.flags & FrameEnd) != 0) {
+                    m_transport.releaseReceive();
+                    return std::nullopt;
+                }
+            }
+            return received;
+        }
+    }
+
+    // The responder echoes a request's sequence, flags and send time.
+    void answer(const Received& request)
+    {
+        const FrameHeader echoed
+            = request.frame.size() >= kFrameHeaderSize ? readHeader(request.frame) : FrameHeader {};
+        m_writer.send(m_transport, echoed.sequence, echoed.flags, echoed.sendTimeNs);
+    }
+
+    // Verifies a received frame and hands its buffer back.
+    FrameVerifier::Verdict verify(const Received& received, FrameHeader& header)
+    {
+        const auto verdict = m_verifier.check(received.frame, header, received.payloadChecksum);
+        m_transport.releaseReceive();
+        recordVerdict(m_counters, verdict, m_verifier);
+        return verdict;
+    }
+    void check(const Received& request, std::uint64_t /*served*/)
+    {
+        FrameHeader header {};
+        verify(request, header);
+    }
+
+    Arrival arrive(const Received& message, std::uint64_t nowNs)
+    {
+        FrameHeader header {};
+        const auto verdict = verify(message, header);
+        Arrival arrival;
+        arrival.counted = verdict != FrameVerifier::Verdict::BadSize;
+        arrival.warmup = (header.flags & FrameWarmup) != 0;
+        // A stamp from the future would mean a broken header: keep it out of the histogram.
+        arrival.latencyNs = nowNs >= header.sendTimeNs ? nowNs - header.sendTimeNs : 0;
+        return arrival;
+    }
+
+private:
+    const SideContext& m_context;
+    FrameTransport& m_transport;
+    SideCounters& m_counters;
+    FrameWriter m_writer;
+    FrameVerifier m_verifier;
+};
+
+// Tokens start at 1 so a primitive that reads 0 for "nothing" is never confused with message 0.
+std::uint64_t tokenFor(std::uint64_t sequence) { return sequence + 1; }
+
+// Notifications: a wake-up, with a token where the primitive carries one (its sequence check).
+class NotifyChannel {
+public:
+    // Notifications carry no flags: the sender counts its warm-up, the receiver decides its own
+    // by arrival time, and the lead compares totals to find the lost ones.
+    static constexpr bool kSenderCountsWarmup = true;
+    using Notification = NotificationTransport::Notification;
+
+    explicit NotifyChannel(const SideContext& context)
+        : m_context(context)
+        , m_transport(*context.transport->notifications())
+        , m_counters(*context.counters)
+        , m_sender(context.control->sides[2 * context.pair])
+        , m_warmupEndNs(context.control->startNs.load(std::memory_order_relaxed)
+              + static_cast<std::uint64_t>(context.spec->warmupS * 1e9))
+    {
+    }
+
+    void send(std::uint64_t sequence, bool /*warmup*/, std::uint64_t /*nowNs*/)
+    {
+        m_transport.notify(tokenFor(sequence));
+    }
+    void sendEnd(std::uint64_t /*nowNs*/) { m_transport.notify(0); }
+
+    Reply awaitReply(std::uint64_t sequence)
+    {
+        Notification reply = m_transport.awaitNotification();
+        while (reply.status == Received::Status::TimedOut) {
+            if (m_context.control->stop.load(std::memory_order_relaxed) != 0)
+                return Reply::Stopped;
+            reply = m_transport.awaitNotification();
+        }
+        if (reply.status == Received::Status::Closed)
+            peerClosed(m_context);
+        countToken(reply, tokenFor(sequence));
+        return Reply::Answered;
+    }
+
+    std::optional<Notification> next()
+    {
+        for (;;) {
+            const Notification note = m_transport.awaitNotification();
+            // In ping-pong A only raises pairDone after its last reply arrived, so seeing it here
+            // means the wake-up was the final one. A stop request alone is not: A may be blocked
+            // waiting for this reply (a primitive without a poll interval never times out), and
+            // it sends its end marker as soon as the reply lets it see the stop.
+            if (m_context.spec->mode == Mode::PingPong
+                && m_context.control->pairDone[m_context.pair].load(std::memory_order_acquire) != 0)
+                return std::nullopt;
+            if (note.status == Received::Status::TimedOut) {
+                if (pairDone(m_context))
+                    return std::nullopt;
+                continue;
+            }
+            if (note.status == Received::Status::Closed) {
+                if (pairDone(m_context))
+                    return std::nullopt;
+                peerClosed(m_context);
+            }
+            if (m_context.spec->mode == Mode::Stream && note.token && *note.token == 0)
+                return std::nullopt; // the end marker of a primitive that carries tokens
+            return note;
+        }
+    }
+
+    void answer(const Notification& request) { m_transport.notify(request.token.value_or(m_nextToken)); }
+    void check(const Notification& request, std::uint64_t served)
+    {
+        countToken(request, tokenFor(served));
+        m_nextToken = tokenFor(served + 1);
+    }
+
+    Arrival arrive(const Notification& note, std::uint64_t nowNs)
+    {
+        Arrival arrival;
+        arrival.count = note.count;
+        if (pairDone(m_context)) {
+            // The sender's count is final once pairDone is visible (release/acquire). Whatever
+            // this wake-up stands for beyond it is the end marker of a tokenless primitive.
+            const std::uint64_t sent = m_sender.sent.load(std::memory_order_relaxed);
+            const std::uint64_t remaining = sent > m_received ? sent - m_received : 0;
+            if (arrival.count > remaining) {
+                arrival.count = remaining;
+                arrival.last = true;
+            }
+        }
+        m_received += arrival.count;
+        arrival.warmup = nowNs < m_warmupEndNs;
+        return arrival;
+    }
+
+private:
+    void countToken(const Notification& note, std::uint64_t expectedToken)
+    {
+        if (!note.token)
+            return;
+        // Tokens wrap at 32 bits: some primitives (a signal's value, a semaphore) carry no more.
+        const std::uint64_t got = *note.token & 0xFFFFFFFFULL;
+        const std::uint64_t want = expectedToken & 0xFFFFFFFFULL;
+        if (got == want)
+            return;
+        if (got > want) {
+            bump(m_counters.gaps);
+            bump(m_counters.missing, got - want);
+        } else if (got + 1 == want) {
+            bump(m_counters.duplicates);
+        } else {
+            bump(m_counters.reordered);
+        }
+    }
+
+    const SideContext& m_context;
+    NotificationTransport& m_transport;
+    SideCounters& m_counters;
+    const SideCounters& m_sender;
+    std::uint64_t m_warmupEndNs;
+    std::uint64_t m_received = 0;
+    std::uint64_t m_nextToken = tokenFor(0);
+};
+
+// ---- the four roles ----------------------------------------------------------------------
+
+// Sends a request, waits for its reply, times the round trip.
+template <class Channel> void initiator(const SideContext& context)
 {
-    const RunSpec& spec = *context.spec;
-    FrameTransport& transport = *context.transport->frames();
+    Channel channel(context);
     SideCounters& counters = *context.counters;
-    RunClock clock(spec, *context.control, context.pair);
-    FrameWriter writer(spec.messageSize);
-    FrameVerifier verifier(spec.messageSize);
+    RunClock clock(*context.spec, *context.control, context.pair);
 
     std::uint64_t previous = monotonicNs();
     // Round trips that count towards RunSpec::messages: the measured ones and, for a lossy
@@ -172,45 +431,18 @@ void frameInitiator(const SideContext& context)
         if (clock.finished(previous, settled))
             break;
         const bool warmup = clock.warmingUp(previous);
-        writer.send(transport, sequence, warmup ? FrameWarmup : 0, previous);
+        channel.send(sequence, warmup, previous);
         bump(counters.sent);
-
-        Received reply = transport.receive();
-        bool lost = false;
-        for (;;) {
-            if (reply.status == Received::Status::TimedOut) {
-                if (context.control->stop.load(std::memory_order_relaxed) != 0)
-                    return;
-                if (context.lossy) {
-                    lost = true;
-                    break;
-                }
-            } else if (reply.status == Received::Status::Closed) {
-                peerClosed(context);
-            } else if (context.lossy && reply.frame.size() >= kFrameHeaderSize
-                && readHeader(reply.frame).sequence < sequence) {
-                // The late reply to a request already given up on: it was counted as lost.
-                transport.releaseReceive();
-            } else {
-                break;
-            }
-            reply = transport.receive();
-        }
-        if (lost) {
-            // Keep the verifier in step: the next reply it expects is the next request's.
-            verifier.countMissing(sequence);
-            recordVerdict(counters, FrameVerifier::Verdict::Gap, verifier);
+        const Reply reply = channel.awaitReply(sequence);
+        if (reply == Reply::Stopped)
+            return;
+        if (reply == Reply::Lost) {
             if (!warmup)
                 ++settled;
             previous = monotonicNs();
             continue;
         }
-        FrameHeader header;
-        const auto verdict = verifier.check(reply.frame, header, reply.payloadChecksum);
-        transport.releaseReceive();
-        recordVerdict(counters, verdict, verifier);
         bump(counters.received);
-
         const std::uint64_t now = monotonicNs();
         if (countRoundTrip(counters, warmup, previous, now))
             ++settled;
@@ -218,74 +450,34 @@ void frameInitiator(const SideContext& context)
         noteCpuNowAndThen(counters, sequence);
     }
     markPairDone(context);
-    writer.send(transport, ~std::uint64_t { 0 }, FrameEnd, previous);
+    channel.sendEnd(previous);
 }
 
-// The next data frame for a responder or receiver, or nullopt when the run is over for this side:
-// the peer sent its end frame, or it is done and the mechanism closed or went quiet. The frame
-// stays valid until releaseReceive().
-std::optional<Received> nextFrame(const SideContext& context)
+// Answers every request, then checks it: a server that does not keep its client waiting. The
+// request is checked all the same (a channel keeps what it received intact until check(),
+// whatever is sent meanwhile), but across cores the check runs while the reply travels.
+template <class Channel> void responder(const SideContext& context)
 {
-    FrameTransport& transport = *context.transport->frames();
-    for (;;) {
-        const Received received = transport.receive();
-        if (received.status == Received::Status::TimedOut) {
-            if (pairDone(context))
-                return std::nullopt;
-            continue;
-        }
-        if (received.status == Received::Status::Closed) {
-            if (pairDone(context))
-                return std::nullopt;
-            peerClosed(context);
-        }
-        if (received.frame.size() >= kFrameHeaderSize) {
-            const FrameHeader header = readHeader(received.frame);
-            if (header.magic == kFrameMagic && (header.flags & FrameEnd) != 0) {
-                transport.releaseReceive();
-                return std::nullopt;
-            }
-        }
-        return received;
-    }
-}
-
-void frameResponder(const SideContext& context)
-{
-    const RunSpec& spec = *context.spec;
-    FrameTransport& transport = *context.transport->frames();
+    Channel channel(context);
     SideCounters& counters = *context.counters;
-    FrameWriter writer(spec.messageSize);
-    FrameVerifier verifier(spec.messageSize);
-
     for (std::uint64_t served = 0;; ++served) {
-        const auto request = nextFrame(context);
+        const auto request = channel.next();
         if (!request)
             return;
-        // Answer first, then verify, as a server that does not keep its client waiting would:
-        // the request is checked all the same (every transport keeps a received frame intact
-        // until releaseReceive(), whatever is sent meanwhile), but across cores the check runs
-        // while the reply travels instead of before it leaves.
-        const FrameHeader echoed
-            = request->frame.size() >= kFrameHeaderSize ? readHeader(request->frame) : FrameHeader {};
-        writer.send(transport, echoed.sequence, echoed.flags, echoed.sendTimeNs);
+        channel.answer(*request);
         bump(counters.sent);
-        FrameHeader header {};
-        const auto verdict = verifier.check(request->frame, header, request->payloadChecksum);
-        transport.releaseReceive();
-        recordVerdict(counters, verdict, verifier);
+        channel.check(*request, served);
         bump(counters.received);
         noteCpuNowAndThen(counters, served);
     }
 }
 
-void frameSender(const SideContext& context)
+// Sends as fast as the channel takes messages until the run clock says stop.
+template <class Channel> void sender(const SideContext& context)
 {
-    const RunSpec& spec = *context.spec;
-    FrameTransport& transport = *context.transport->frames();
+    Channel channel(context);
     SideCounters& counters = *context.counters;
-    RunClock clock(spec, *context.control, context.pair);
-    FrameWriter writer(spec.messageSize);
+    RunClock clock(*context.spec, *context.control, context.pair);
 
     std::uint64_t measuredSent = 0;
     std::uint64_t now = monotonicNs();
@@ -294,228 +486,92 @@ void frameSender(const SideContext& context)
         if (clock.finished(now, measuredSent))
             break;
         const bool warmup = clock.warmingUp(now);
-        writer.send(transport, sequence, warmup ? FrameWarmup : 0, now);
+        channel.send(sequence, warmup, now);
         bump(counters.sent);
         if (!warmup)
             ++measuredSent;
+        else if constexpr (Channel::kSenderCountsWarmup)
+            bump(counters.warmup);
         noteCpuNowAndThen(counters, sequence);
         now = monotonicNs();
     }
     markPairDone(context);
-    writer.send(transport, ~std::uint64_t { 0 }, FrameEnd, now);
+    channel.sendEnd(now);
 }
 
-void frameReceiver(const SideContext& context)
+// Takes every message, checks it and, outside the warm-up, counts it into the measured window.
+template <class Channel> void receiver(const SideContext& context)
 {
-    const RunSpec& spec = *context.spec;
-    FrameTransport& transport = *context.transport->frames();
+    Channel channel(context);
     SideCounters& counters = *context.counters;
-    FrameVerifier verifier(spec.messageSize);
-
-    for (std::uint64_t received = 0;; ++received) {
-        const auto message = nextFrame(context);
+    for (std::uint64_t arrivals = 0;; ++arrivals) {
+        const auto message = channel.next();
         if (!message)
             return;
         const std::uint64_t now = monotonicNs();
-        FrameHeader header {};
-        const auto verdict = verifier.check(message->frame, header, message->payloadChecksum);
-        transport.releaseReceive();
-        recordVerdict(counters, verdict, verifier);
-        bump(counters.received);
-        if (verdict != FrameVerifier::Verdict::BadSize) {
-            if ((header.flags & FrameWarmup) != 0) {
-                bump(counters.warmup);
+        const Arrival arrival = channel.arrive(*message, now);
+        bump(counters.received, arrival.count);
+        if (arrival.counted) {
+            if (arrival.warmup) {
+                bump(counters.warmup, arrival.count);
+            } else if (arrival.latencyNs) {
+                countMeasured(counters, *arrival.latencyNs, now);
             } else {
-                // A stamp from the future would mean a broken header: keep it out of the histogram.
-                countMeasured(counters, now >= header.sendTimeNs ? now - header.sendTimeNs : 0, now);
+                bump(counters.measured, arrival.count);
+                counters.lastMeasuredNs.store(now, std::memory_order_relaxed);
             }
         }
-        noteCpuNowAndThen(counters, received);
-    }
-}
-
-// ---- notification transports ------------------------------------------------------------
-
-// Tokens start at 1 so a primitive that reads 0 for "nothing" is never confused with message 0.
-std::uint64_t tokenFor(std::uint64_t sequence) { return sequence + 1; }
-
-void countToken(SideCounters& counters, const NotificationTransport::Notification& note, std::uint64_t expectedToken,
-    bool tokensWrap32)
-{
-    if (!note.token)
-        return;
-    const std::uint64_t mask = tokensWrap32 ? 0xFFFFFFFFULL : ~std::uint64_t { 0 };
-    const std::uint64_t got = *note.token & mask;
-    const std::uint64_t want = expectedToken & mask;
-    if (got == want)
-        return;
-    if (got > want) {
-        bump(counters.gaps);
-        bump(counters.missing, got - want);
-    } else if (got + 1 == want) {
-        bump(counters.duplicates);
-    } else {
-        bump(counters.reordered);
-    }
-}
-
-void notifyInitiator(const SideContext& context)
-{
-    const RunSpec& spec = *context.spec;
-    NotificationTransport& transport = *context.transport->notifications();
-    SideCounters& counters = *context.counters;
-    RunClock clock(spec, *context.control, context.pair);
-
-    std::uint64_t previous = monotonicNs();
-    std::uint64_t measured = 0;
-    for (std::uint64_t sequence = 0;; ++sequence) {
-        if (clock.finished(previous, measured))
-            break;
-        const bool warmup = clock.warmingUp(previous);
-        transport.notify(tokenFor(sequence));
-        bump(counters.sent);
-        NotificationTransport::Notification reply = transport.awaitNotification();
-        while (reply.status == Received::Status::TimedOut) {
-            if (context.control->stop.load(std::memory_order_relaxed) != 0)
-                return;
-            reply = transport.awaitNotification();
-        }
-        if (reply.status == Received::Status::Closed)
-            peerClosed(context);
-        countToken(counters, reply, tokenFor(sequence), true);
-        bump(counters.received);
-        const std::uint64_t now = monotonicNs();
-        if (countRoundTrip(counters, warmup, previous, now))
-            ++measured;
-        previous = now;
-        noteCpuNowAndThen(counters, sequence);
-    }
-    markPairDone(context);
-    transport.notify(0);
-}
-
-void notifyResponder(const SideContext& context)
-{
-    NotificationTransport& transport = *context.transport->notifications();
-    SideCounters& counters = *context.counters;
-    for (std::uint64_t served = 0;; ++served) {
-        const NotificationTransport::Notification request = transport.awaitNotification();
-        // A only raises pairDone after its last reply arrived, so seeing it here means the
-        // wake-up was the final one. A stop request alone is not: A may be blocked waiting for
-        // this reply (a primitive without a poll interval never times out), and it sends its
-        // end marker as soon as the reply lets it see the stop.
-        if (context.control->pairDone[context.pair].load(std::memory_order_acquire) != 0)
+        noteCpuNowAndThen(counters, arrivals);
+        if (arrival.last)
             return;
-        if (request.status == Received::Status::TimedOut) {
-            if (pairDone(context))
-                return;
-            continue;
-        }
-        if (request.status == Received::Status::Closed)
-            peerClosed(context);
-        countToken(counters, request, tokenFor(served), true);
-        bump(counters.received);
-        transport.notify(request.token.value_or(tokenFor(served)));
-        bump(counters.sent);
-        noteCpuNowAndThen(counters, served);
     }
 }
 
-void notifySender(const SideContext& context)
+template <class Channel> void runRole(const SideContext& context)
 {
-    const RunSpec& spec = *context.spec;
-    NotificationTransport& transport = *context.transport->notifications();
-    SideCounters& counters = *context.counters;
-    RunClock clock(spec, *context.control, context.pair);
-
-    std::uint64_t measuredSent = 0;
-    std::uint64_t now = monotonicNs();
-    for (std::uint64_t sequence = 0;; ++sequence) {
-        if (clock.finished(now, measuredSent))
-            break;
-        const bool warmup = clock.warmingUp(now);
-        transport.notify(tokenFor(sequence));
-        bump(counters.sent);
-        if (warmup)
-            bump(counters.warmup);
-        else
-            ++measuredSent;
-        noteCpuNowAndThen(counters, sequence);
-        now = monotonicNs();
-    }
-    markPairDone(context);
-    transport.notify(0);
-}
-
-void notifyReceiver(const SideContext& context)
-{
-    NotificationTransport& transport = *context.transport->notifications();
-    SideCounters& counters = *context.counters;
-    const SideCounters& sender = context.control->sides[2 * context.pair];
-    std::uint64_t received = 0;
-    // Notifications carry no flags, so warm-up is decided by arrival time; the lead compares
-    // the total with the sender's count to find the lost ones.
-    const std::uint64_t warmupEnd = context.control->startNs.load(std::memory_order_relaxed)
-        + static_cast<std::uint64_t>(context.spec->warmupS * 1e9);
-    for (std::uint64_t wakeups = 0;; ++wakeups) {
-        const NotificationTransport::Notification note = transport.awaitNotification();
-        if (note.status == Received::Status::TimedOut) {
-            if (pairDone(context))
-                return;
-            continue;
-        }
-        if (note.status == Received::Status::Closed) {
-            if (pairDone(context))
-                return;
-            peerClosed(context);
-        }
-        if (note.token && *note.token == 0)
-            return; // the end marker of a primitive that carries tokens
-        std::uint64_t count = note.count;
-        bool last = false;
-        if (pairDone(context)) {
-            // The sender's count is final once pairDone is visible (release/acquire). Whatever
-            // this wake-up stands for beyond it is the end marker of a tokenless primitive.
-            const std::uint64_t sent = sender.sent.load(std::memory_order_relaxed);
-            const std::uint64_t remaining = sent > received ? sent - received : 0;
-            if (count > remaining) {
-                count = remaining;
-                last = true;
-            }
-        }
-        received += count;
-        bump(counters.received, count);
-        const std::uint64_t now = monotonicNs();
-        if (now < warmupEnd) {
-            bump(counters.warmup, count);
-        } else {
-            bump(counters.measured, count);
-            counters.lastMeasuredNs.store(now, std::memory_order_relaxed);
-        }
-        noteCpuNowAndThen(counters, wakeups);
-        if (last)
-            return;
+    switch (roleOf(context.spec->mode, context.side)) {
+    case Role::Initiator:
+        return initiator<Channel>(context);
+    case Role::Responder:
+        return responder<Channel>(context);
+    case Role::Sender:
+        return sender<Channel>(context);
+    case Role::Receiver:
+        return receiver<Channel>(context);
     }
 }
 
 } // namespace
 
+Role roleOf(Mode mode, Side side)
+{
+    if (mode == Mode::PingPong)
+        return side == Side::A ? Role::Initiator : Role::Responder;
+    return side == Side::A ? Role::Sender : Role::Receiver;
+}
+
+std::string roleName(Role role)
+{
+    switch (role) {
+    case Role::Initiator:
+        return "initiator";
+    case Role::Responder:
+        return "responder";
+    case Role::Sender:
+        return "sender";
+    case Role::Receiver:
+        return "receiver";
+    }
+    return "side";
+}
+
 void runSide(const SideContext& context)
 {
     noteCpu(*context.counters);
-    const bool pingPong = context.spec->mode == Mode::PingPong;
-    const bool frames = context.transport->frames() != nullptr;
-    if (context.side == Side::A) {
-        if (frames)
-            pingPong ? frameInitiator(context) : frameSender(context);
-        else
-            pingPong ? notifyInitiator(context) : notifySender(context);
-    } else {
-        if (frames)
-            pingPong ? frameResponder(context) : frameReceiver(context);
-        else
-            pingPong ? notifyResponder(context) : notifyReceiver(context);
-    }
+    if (context.transport->frames() != nullptr)
+        runRole<FrameChannel>(context);
+    else
+        runRole<NotifyChannel>(context);
     noteCpu(*context.counters);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "ipcpg/runspec.h"
 #include "ipcpg/transport.h"
@@ -9,6 +10,12 @@ namespace ipcpg {
 
 struct ControlBlock;
 struct SideCounters;
+
+// What a side does, from the mode and the side: in ping-pong A initiates and B responds, in a
+// stream A sends and B receives. A topology with more sides is more of the same four roles.
+enum class Role { Initiator, Responder, Sender, Receiver };
+Role roleOf(Mode mode, Side side);
+std::string roleName(Role role);
 
 // Everything one side of one pair needs once it runs in its own process.
 struct SideContext {

@@ -29,11 +29,9 @@ namespace ipcpg {
 
 namespace {
 
-constexpr std::uint64_t kStallLimitNs = 5'000'000'000ULL; // no counter moved this long: the race hangs
-
-// The race's shared memory: a named POSIX segment, owner-only, registered for removal the moment
-// it exists. Every worker inherits the mapping through fork.
-// The race's shared memory: a named object, so a user can watch it in /dev/shm while it runs.
+// The race's shared memory: a named POSIX segment (so a user can watch it in /dev/shm while it
+// runs), owner-only, registered for removal the moment it exists. Every worker inherits the
+// mapping through fork.
 class SharedSegment {
 public:
     SharedSegment(RunResources& resources, std::size_t bytes)
@@ -48,19 +46,15 @@ private:
     SharedMapping m_mapping;
 };
 
-class RaceLead final : public LeadBase {
+class RaceLead final : public LeadFor<RaceSpec> {
 public:
-    RaceLead(RaceSpec spec, int controlFd)
-        : LeadBase(controlFd)
-        , m_spec(std::move(spec))
-    {
-    }
-
-    int run();
+    using LeadFor::LeadFor;
 
 private:
-    void prepare();
-    void startWorkers();
+    void prepare() override;
+    void startWorkers() override;
+    ControlMessage conclude() override;
+    void releaseAfterFailedPrepare() override;
     void signalStop() override;
     bool allReady() const override;
     void handleEndedChildren() override;
@@ -69,51 +63,30 @@ private:
     RaceResult buildResult(const RaceTally& tally) const;
     RaceControl& control() const { return m_segment->control(); }
 
-    RaceSpec m_spec;
     const RaceScenario* m_scenario = nullptr;
-    std::unique_ptr<RunResources> m_resources;
     std::unique_ptr<SharedSegment> m_segment;
-    std::vector<std::string> m_objects;
 
     std::uint64_t m_startNs = 0;
     std::uint64_t m_endNs = 0;
     std::uint64_t m_lastDone = 0;
-    std::uint64_t m_progressMark = 0;
-    std::uint64_t m_progressNs = 0;
 };
 
-int RaceLead::run()
+void RaceLead::releaseAfterFailedPrepare()
 {
-    try {
-        prepare();
-    } catch (const UsageError& error) {
-        m_out.sendFinal(ErrorMessage { error.what() });
-        return WorkerBadRequest;
-    } catch (const std::exception& error) {
-        m_out.sendFinal(ErrorMessage { error.what() });
-        m_segment.reset();
-        if (m_resources)
-            m_resources->removeAll();
-        return WorkerRunFailed;
-    }
+    m_segment.reset(); // unmapped before it is unlinked
+    LeadBase::releaseAfterFailedPrepare();
+}
 
-    try {
-        startWorkers();
-        superviseLoop();
-    } catch (const std::exception& error) {
-        fail(error.what());
-    }
-    control().stop.store(1, std::memory_order_relaxed);
-    m_children.killAll(); // only stragglers and failed races get here with live workers
+ControlMessage RaceLead::conclude()
+{
     if (m_endNs == 0)
         m_endNs = monotonicNs();
-
     const RaceTally tally = m_scenario->tally(control(), m_segment->area(), m_spec, true);
     RaceResult result = buildResult(tally);
     m_scenario->destroy(m_segment->area(), m_spec);
     m_segment.reset();
     m_resources->removeAll();
-    return finish(RaceResultMessage { nlohmann::json(result).dump() });
+    return RaceResultMessage { nlohmann::json(result).dump() };
 }
 
 void RaceLead::prepare()
@@ -137,23 +110,13 @@ void RaceLead::startWorkers()
     for (unsigned index = 0; index < *m_spec.workers; ++index) {
         m_children.spawn(m_scenario->role(m_spec, index), [this, index, cpu = cpus[index]]() -> int {
             RaceWorkerSlot& slot = control().workers[index];
-            try {
-                prctl(PR_SET_NAME, ("ipcpg-race" + std::to_string(index)).c_str());
-                m_resources->forgetInChild();
-                pinToCpu(cpu);
-                RaceWorker worker { m_spec, index, control(), slot, m_segment->area() };
-                m_scenario->prepare(worker);
-                slot.phase.store(static_cast<std::uint32_t>(SidePhase::Ready), std::memory_order_release);
-                futexWaitWhileZero(control().go);
-                slot.phase.store(static_cast<std::uint32_t>(SidePhase::Running), std::memory_order_relaxed);
-                m_scenario->run(worker);
-                slot.phase.store(static_cast<std::uint32_t>(SidePhase::Finished), std::memory_order_release);
-                return 0;
-            } catch (const std::exception& error) {
-                std::strncpy(slot.error, error.what(), sizeof slot.error - 1);
-                slot.phase.store(static_cast<std::uint32_t>(SidePhase::Failed), std::memory_order_release);
-                return 1;
-            }
+            return workerLife({ slot.phase, slot.error }, control().go, "ipcpg-race" + std::to_string(index), cpu,
+                [&](const std::function<void()>& startNow) {
+                    RaceWorker worker { m_spec, index, control(), slot, m_segment->area() };
+                    m_scenario->prepare(worker);
+                    startNow();
+                    m_scenario->run(worker);
+                });
         });
         control().workers[index].pid.store(m_children.child(index).pid, std::memory_order_release);
     }
@@ -162,7 +125,6 @@ void RaceLead::startWorkers()
 
     // Start everyone at once: a race needs its processes running together.
     m_startNs = startTogether(control().go);
-    m_progressNs = m_startNs;
 }
 
 void RaceLead::signalStop()
@@ -187,11 +149,8 @@ void RaceLead::handleEndedChildren()
         const auto& child = m_children.child(index);
         if (ChildSet::endedNormally(child.status) || m_failed)
             continue;
-        std::string reason = m_children.describeEnd(index);
-        const RaceWorkerSlot& slot = control().workers[index];
-        if (slot.phase.load(std::memory_order_acquire) == static_cast<std::uint32_t>(SidePhase::Failed))
-            reason += ": " + std::string(slot.error, strnlen(slot.error, sizeof slot.error));
-        fail(reason);
+        RaceWorkerSlot& slot = control().workers[index];
+        fail(describeEnd(index, { slot.phase, slot.error }));
     }
     if (m_endNs == 0 && m_startNs != 0 && m_children.allReaped())
         m_endNs = monotonicNs(); // the race's span ends with its last worker, not with the lead's loop
@@ -206,10 +165,7 @@ void RaceLead::checkProgress(std::uint64_t now)
         for (const auto& count : slot.counts)
             progress += count.load(std::memory_order_relaxed);
     }
-    if (progress != m_progressMark) {
-        m_progressMark = progress;
-        m_progressNs = now;
-    } else if (now - m_progressNs > kStallLimitNs && !m_stopRequested) {
+    if (madeNoProgressFor(kNoProgressLimitNs, progress, now)) {
         fail("the race made no progress for 5 s: a worker is blocked (" + m_spec.scenario + " " + m_spec.sync + ")");
     }
 }
@@ -250,26 +206,14 @@ RaceResult RaceLead::buildResult(const RaceTally& tally) const
     result.details = tally.details;
     result.durationS = m_startNs != 0 ? static_cast<double>(m_endNs - m_startNs) / 1e9 : 0.0;
     for (std::size_t index = 0; index < m_children.children().size(); ++index) {
-        const auto& child = m_children.child(index);
         RaceProcessReport process;
-        process.role = child.name;
-        process.pid = child.pid;
+        process.role = m_children.child(index).name;
         process.iterations = control().workers[index].done.load(std::memory_order_relaxed);
-        process.userS = child.cost.userS;
-        process.sysS = child.cost.sysS;
-        process.voluntarySwitches = child.cost.voluntarySwitches;
-        process.involuntarySwitches = child.cost.involuntarySwitches;
-        process.exit = describeWaitStatus(child.status);
-        result.cpuUserS += process.userS;
-        result.cpuSysS += process.sysS;
-        result.voluntarySwitches += process.voluntarySwitches;
-        result.involuntarySwitches += process.involuntarySwitches;
+        reportWorker(index, process, result);
         result.processes.push_back(std::move(process));
     }
     result.objects = m_objects;
-    result.partial = partial();
-    if (result.partial)
-        result.error = partialReason();
+    notePartial(result);
     return result;
 }
 
