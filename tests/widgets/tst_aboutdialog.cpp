@@ -3,7 +3,7 @@
 #include <QLabel>
 #include <QTest>
 
-#include "aboutdialog.h"
+#include "views/aboutdialog.h"
 
 class TestAboutDialog : public QObject {
     Q_OBJECT

@@ -2,8 +2,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
-#include "claimsview.h"
 #include "testenvironment.h"
+#include "views/claimsview.h"
 
 using namespace ipcpg;
 

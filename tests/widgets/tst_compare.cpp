@@ -5,12 +5,12 @@
 #include <QSignalSpy>
 #include <QTest>
 
-#include "compareview.h"
+#include "controllers/runcontroller.h"
+#include "controllers/sweepcontroller.h"
 #include "ipcpg/mechanismregistry.h"
-#include "runcontroller.h"
-#include "sweepcontroller.h"
-#include "sweepresultsmodel.h"
+#include "models/sweepresultsmodel.h"
 #include "testenvironment.h"
+#include "views/compareview.h"
 
 using namespace ipcpg;
 

@@ -13,13 +13,13 @@
 #include <QTest>
 #include <csignal>
 
+#include "controllers/runcontroller.h"
 #include "ipcpg/mechanismregistry.h"
 #include "ipcpg/units.h"
-#include "mainwindow.h"
-#include "resultsmodel.h"
-#include "runcontroller.h"
-#include "runsetuppanel.h"
+#include "models/resultsmodel.h"
 #include "testenvironment.h"
+#include "views/mainwindow.h"
+#include "views/runsetuppanel.h"
 
 using namespace ipcpg;
 

@@ -1,7 +1,7 @@
 #include <QTest>
 #include <cmath>
 
-#include "liveseries.h"
+#include "charts/liveseries.h"
 
 using ipcpg::LiveSeries;
 

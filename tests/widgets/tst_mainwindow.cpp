@@ -10,15 +10,15 @@
 #include <QTest>
 #include <csignal>
 
+#include "charts/timeserieschart.h"
+#include "controllers/runcontroller.h"
 #include "ipcpg/mechanismregistry.h"
-#include "livechartsview.h"
-#include "mainwindow.h"
-#include "resultsmodel.h"
-#include "runcontroller.h"
-#include "runsetuppanel.h"
-#include "savedrunsmodel.h"
+#include "models/resultsmodel.h"
+#include "models/savedrunsmodel.h"
 #include "testenvironment.h"
-#include "timeserieschart.h"
+#include "views/livechartsview.h"
+#include "views/mainwindow.h"
+#include "views/runsetuppanel.h"
 
 using namespace ipcpg;
 

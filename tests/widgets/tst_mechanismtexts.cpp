@@ -3,7 +3,7 @@
 #include <QTest>
 
 #include "ipcpg/mechanismregistry.h"
-#include "mechanismtexts.h"
+#include "support/mechanismtexts.h"
 
 class TestMechanismTexts : public QObject {
     Q_OBJECT

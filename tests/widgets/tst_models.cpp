@@ -4,9 +4,9 @@
 #include <QSortFilterProxyModel>
 #include <QTest>
 
-#include "resultsmodel.h"
-#include "savedrunsmodel.h"
-#include "sweepresultsmodel.h"
+#include "models/resultsmodel.h"
+#include "models/savedrunsmodel.h"
+#include "models/sweepresultsmodel.h"
 
 using namespace ipcpg;
 

@@ -8,10 +8,10 @@
 #include <QTest>
 #include <QTextBrowser>
 
+#include "controllers/racecontroller.h"
 #include "ipcpg/raceregistry.h"
-#include "racecontroller.h"
-#include "racelabview.h"
 #include "testenvironment.h"
+#include "views/racelabview.h"
 
 using namespace ipcpg;
 

@@ -5,7 +5,7 @@
 #include <QValueAxis>
 #include <algorithm>
 
-#include "timeserieschart.h"
+#include "charts/timeserieschart.h"
 
 using namespace ipcpg;
 

@@ -1,0 +1,405 @@
+#include "scriptedsession.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QTextStream>
+#include <QTimer>
+
+#include "ipcpg/frontendrules.h"
+#include "ipcpg/mechanismregistry.h"
+#include "ipcpg/race.h"
+#include "views/claimsview.h"
+#include "views/compareview.h"
+#include "views/mainwindow.h"
+#include "views/racelabview.h"
+#include "views/runsetuppanel.h"
+
+namespace ipcpg {
+
+namespace {
+
+struct OptionText {
+    const char* name;
+    const char* description;
+    const char* valueName; // nullptr: a switch
+};
+
+// In the order --help lists them.
+constexpr OptionText kOptions[] = {
+    { "mechanism", "Mechanism id (see ipcpg list)", "ID" },
+    { "size", "Message size in bytes (suffixes K, M)", "BYTES" },
+    { "mode", "pingpong or stream", "MODE" },
+    { "duration", "Seconds to measure", "SECONDS" },
+    { "sync", "Synchronisation, where the mechanism has it", "MODE" },
+    { "option", "Mechanism option NAME=VALUE (repeatable)", "NAME=VALUE" },
+    { "placement", "same-core, cross-core or unpinned", "PLACEMENT" },
+    { "start", "Start the run at once", nullptr },
+    { "export-png", "After the run, write the charts as PNG (2x)", "FILE" },
+    { "export-svg", "After the run, write the charts as SVG", "FILE" },
+    { "export-csv", "After the run, write its result as CSV", "FILE" },
+    { "export-json", "After the run, write its result as JSON", "FILE" },
+    { "quit-when-done", "Quit after the run and the exports (exit 1 if either failed)", nullptr },
+    { "theme", "system, light or dark", "THEME" },
+    { "compare",
+        "Run a comparison in the Compare tab instead of a single run: mechanism ids, comma separated, or all; "
+        "--size takes a comma-separated list, --placement too; the exports then hold the comparison",
+        "IDS" },
+    { "tab", "Show this tab: live, compare, race or claims", "TAB" },
+    { "race",
+        "Open the race lab on this scenario (see ipcpg race --list); --sync picks its mode and --start runs it; "
+        "the exports then hold the race",
+        "SCENARIO" },
+    { "check-claims",
+        "Open the claims tab and check these claims of the article (ids comma separated, or all); "
+        "--export-json then writes the verdicts",
+        "IDS" },
+    { "screenshot", "When the exports are written, also save the whole window as a PNG image", "FILE" },
+    { "window-size", "Open the window at this size in pixels, e.g. 1440x900", "WxH" },
+};
+
+const char* const kModes = "pingpong or stream";
+const char* const kPlacements = "same-core, cross-core or unpinned";
+
+// `--mode "sideways" is not allowed; use pingpong or stream`
+QString notAllowed(const char* option, const QString& text, const char* allowed)
+{
+    return QStringLiteral("--%1 \"%2\" is not allowed; use %3")
+        .arg(QLatin1String(option), text, QLatin1String(allowed));
+}
+
+// A front-end rule's sentence (it names the text and the range) after the option's name.
+QString withOption(const char* option, const std::string& error)
+{
+    return QStringLiteral("--%1 %2").arg(QLatin1String(option), QString::fromStdString(error));
+}
+
+QStringList mechanismIds()
+{
+    QStringList ids;
+    for (const std::string& id : MechanismRegistry::instance().ids())
+        ids << QString::fromStdString(id);
+    return ids;
+}
+
+} // namespace
+
+ScriptedSession::ScriptedSession()
+{
+    m_parser.setApplicationDescription(QStringLiteral("A desktop laboratory for interprocess communication on Linux"));
+    m_parser.addHelpOption();
+    m_parser.addVersionOption();
+    for (const OptionText& option : kOptions) {
+        m_parser.addOption(QCommandLineOption(QString::fromLatin1(option.name), QString::fromUtf8(option.description),
+            option.valueName ? QString::fromLatin1(option.valueName) : QString()));
+    }
+}
+
+bool ScriptedSession::isSet(const char* option) const { return m_parser.isSet(QString::fromLatin1(option)); }
+
+QString ScriptedSession::value(const char* option) const { return m_parser.value(QString::fromLatin1(option)); }
+
+int ScriptedSession::refuse(const QString& message) const
+{
+    QTextStream(stderr) << "ipc-playground: " << message << '\n';
+    return kRefused;
+}
+
+bool ScriptedSession::parse(const QCoreApplication& app)
+{
+    // process() alone would exit 1 on an unknown option or a missing value; bad arguments are
+    // status 2 in every executable of the project, so parse errors are caught here first.
+    if (!m_parser.parse(QCoreApplication::arguments())) {
+        refuse(m_parser.errorText() + QStringLiteral(" (see ipc-playground --help)"));
+        return false;
+    }
+    if (!m_parser.positionalArguments().isEmpty()) {
+        refuse(QStringLiteral("unexpected argument \"%1\"; every setting is an option (see ipc-playground --help)")
+                   .arg(m_parser.positionalArguments().constFirst()));
+        return false;
+    }
+    m_parser.process(app); // --help, --help-all and --version print and exit here
+    m_quit = isSet("quit-when-done");
+    return true;
+}
+
+std::optional<int> ScriptedSession::begin(MainWindow& window)
+{
+    m_window = &window;
+    if (const auto exit = resizeWindow())
+        return exit;
+    if (isSet("check-claims"))
+        return beginClaims();
+    if (isSet("race"))
+        return beginRace();
+    if (isSet("compare"))
+        return beginComparison();
+    return beginRun();
+}
+
+std::optional<int> ScriptedSession::resizeWindow()
+{
+    if (!isSet("window-size"))
+        return std::nullopt;
+    const QStringList parts = value("window-size").split(QLatin1Char('x'));
+    const int width = parts.size() == 2 ? parts[0].toInt() : 0;
+    const int height = parts.size() == 2 ? parts[1].toInt() : 0;
+    if (width < 640 || height < 480 || width > 7680 || height > 4320)
+        return refuse(QStringLiteral("--window-size \"%1\" is not allowed; give WIDTHxHEIGHT from 640x480 to 7680x4320")
+                          .arg(value("window-size")));
+    m_window->resize(width, height);
+    return std::nullopt;
+}
+
+// A single run, set up in the Live tab's panel; --start starts it.
+std::optional<int> ScriptedSession::beginRun()
+{
+    RunSpec spec = m_window->setupPanel()->spec();
+    if (const auto exit = readRunSpec(spec))
+        return exit;
+    if (const auto exit = applyTheme())
+        return exit;
+    if (isSet("tab") && !m_window->showTab(value("tab")))
+        return refuse(notAllowed("tab", value("tab"), "live, compare, race or claims"));
+    m_window->setupPanel()->setSpec(spec);
+    m_window->show();
+
+    if (isSet("start")) {
+        QObject::connect(m_window, &MainWindow::runFinished, m_window,
+            [this](const RunResult& result) { finishLater(result.partial && !result.error.empty()); });
+        QObject::connect(
+            m_window, &MainWindow::runFailed, m_window, [this](const QString& reason) { reportFailure(reason); });
+        if (!m_window->startRun())
+            return 1;
+    } else if (exportsRequested() || m_quit) {
+        finishLater(false);
+    }
+    return std::nullopt;
+}
+
+// What to measure: the panel's set-up with the options given on top.
+std::optional<int> ScriptedSession::readRunSpec(RunSpec& spec) const
+{
+    if (isSet("mechanism")) {
+        spec.mechanism = value("mechanism").toStdString();
+        if (!MechanismRegistry::instance().find(spec.mechanism))
+            return refuse(QStringLiteral("--mechanism \"%1\" is unknown; use one of: %2")
+                              .arg(value("mechanism"), mechanismIds().join(QStringLiteral(", "))));
+        spec.options.clear();
+    }
+    if (isSet("size")) {
+        const auto bytes = parseMessageSize(value("size").toStdString());
+        if (!bytes.value)
+            return refuse(withOption("size", bytes.error));
+        spec.messageSize = *bytes.value;
+    }
+    if (isSet("mode")) {
+        const auto mode = parseMode(value("mode").toStdString());
+        if (!mode)
+            return refuse(notAllowed("mode", value("mode"), kModes));
+        spec.mode = *mode;
+    }
+    if (isSet("duration")) {
+        // The range of the window's duration field, which the value goes into.
+        const QDoubleSpinBox* field = m_window->setupPanel()->durationBox();
+        const auto seconds = parseDuration(value("duration").toStdString(), field->minimum(), field->maximum());
+        if (!seconds.value)
+            return refuse(withOption("duration", seconds.error));
+        spec.durationS = *seconds.value;
+        spec.messages = 0;
+    }
+    if (isSet("placement")) {
+        const auto placement = parsePlacement(value("placement").toStdString());
+        if (!placement)
+            return refuse(notAllowed("placement", value("placement"), kPlacements));
+        spec.placement = *placement;
+    }
+    return readMechanismOptions(spec);
+}
+
+// --option NAME=VALUE and --sync, then the registry's verdict on the whole spec.
+std::optional<int> ScriptedSession::readMechanismOptions(RunSpec& spec) const
+{
+    for (const QString& assignment : m_parser.values(QStringLiteral("option"))) {
+        const auto equals = assignment.indexOf(QLatin1Char('='));
+        if (equals <= 0 || equals + 1 == assignment.size())
+            return refuse(QStringLiteral("--option \"%1\" is not NAME=VALUE").arg(assignment));
+        spec.options[assignment.left(equals).toStdString()] = assignment.mid(equals + 1).toStdString();
+    }
+    if (isSet("sync"))
+        spec.options["sync"] = value("sync").toStdString();
+    if (const auto why = refusal(spec))
+        return refuse(QString::fromStdString(*why));
+    return std::nullopt;
+}
+
+std::optional<int> ScriptedSession::applyTheme()
+{
+    if (!isSet("theme"))
+        return std::nullopt;
+    const QString name = value("theme");
+    if (name == QStringLiteral("light"))
+        m_window->setTheme(MainWindow::Theme::Light);
+    else if (name == QStringLiteral("dark"))
+        m_window->setTheme(MainWindow::Theme::Dark);
+    else if (name == QStringLiteral("system"))
+        m_window->setTheme(MainWindow::Theme::System);
+    else
+        return refuse(notAllowed("theme", name, "system, light or dark"));
+    return std::nullopt;
+}
+
+// --compare: a sweep in the Compare tab; --size and --placement take lists there.
+std::optional<int> ScriptedSession::beginComparison()
+{
+    QStringList ids;
+    const QString list = value("compare");
+    if (list == QStringLiteral("all")) {
+        ids = mechanismIds();
+    } else {
+        for (const QString& id : list.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            if (!MechanismRegistry::instance().find(id.trimmed().toStdString()))
+                return refuse(QStringLiteral("--compare names \"%1\", which is not a mechanism; see `ipcpg list`")
+                                  .arg(id.trimmed()));
+            ids << id.trimmed();
+        }
+    }
+    if (ids.isEmpty())
+        return refuse(QStringLiteral("--compare needs mechanism ids or all"));
+    CompareView* view = m_window->compareView();
+    view->setMechanisms(ids);
+    view->setSizes(isSet("size") ? value("size") : QStringLiteral("64, 4K, 64K"));
+    if (isSet("mode")) {
+        const auto mode = parseMode(value("mode").toStdString());
+        if (!mode)
+            return refuse(notAllowed("mode", value("mode"), kModes));
+        view->setMode(*mode);
+    }
+    if (isSet("duration")) {
+        // The range of the Compare tab's duration field, which the value goes into.
+        const auto seconds = parseDuration(value("duration").toStdString(), 0.1, 60.0);
+        if (!seconds.value)
+            return refuse(withOption("duration", seconds.error) + QStringLiteral(", per run with --compare"));
+        view->setDuration(*seconds.value);
+    }
+    if (isSet("placement")) {
+        QList<Placement> placements;
+        for (const QString& name : value("placement").split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            const auto placement = parsePlacement(name.trimmed().toStdString());
+            if (!placement)
+                return refuse(notAllowed("placement", name.trimmed(), kPlacements));
+            placements << *placement;
+        }
+        view->setPlacements(placements);
+    }
+    QStringList skipped;
+    if (view->plan(&skipped).isEmpty())
+        return refuse(QStringLiteral("nothing to compare: %1").arg(skipped.join(QStringLiteral("; "))));
+    m_window->showTab(QStringLiteral("compare"));
+    m_window->show();
+    QObject::connect(view, &CompareView::sweepFinished, m_window, [this](bool cancelled) { finishLater(cancelled); });
+    view->startSweep();
+    return std::nullopt;
+}
+
+// --race: the race lab on a scenario; with --start it runs.
+std::optional<int> ScriptedSession::beginRace()
+{
+    RaceLabView* lab = m_window->raceLab();
+    const QString scenario = value("race");
+    const int scenarioIndex = lab->scenarioBox()->findData(scenario);
+    if (scenarioIndex < 0)
+        return refuse(QStringLiteral("--race \"%1\" is not a scenario; see `ipcpg race --list`").arg(scenario));
+    lab->scenarioBox()->setCurrentIndex(scenarioIndex);
+    if (isSet("sync")) {
+        const QString sync = value("sync");
+        const int syncIndex = lab->syncBox()->findData(sync);
+        if (syncIndex < 0) {
+            QStringList modes;
+            for (int i = 0; i < lab->syncBox()->count(); ++i)
+                modes << lab->syncBox()->itemData(i).toString();
+            return refuse(QStringLiteral("--sync \"%1\" is not a mode of %2; use %3")
+                              .arg(sync, scenario, modes.join(QStringLiteral(", "))));
+        }
+        lab->syncBox()->setCurrentIndex(syncIndex);
+    }
+    m_window->showTab(QStringLiteral("race"));
+    m_window->show();
+    if (!isSet("start"))
+        return std::nullopt;
+    QObject::connect(
+        lab, &RaceLabView::raceFinished, m_window, [this](const RaceResult& result) { finishLater(result.partial); });
+    QObject::connect(lab, &RaceLabView::raceFailed, m_window, [this](const QString& reason) { reportFailure(reason); });
+    if (!lab->start())
+        return 1;
+    return std::nullopt;
+}
+
+// --check-claims: the article's claims, checked one after the other in the claims tab.
+std::optional<int> ScriptedSession::beginClaims()
+{
+    const QString list = value("check-claims");
+    QStringList ids;
+    if (list != QStringLiteral("all"))
+        ids = list.split(QLatin1Char(','), Qt::SkipEmptyParts);
+    ClaimsView* view = m_window->claimsView();
+    m_window->showTab(QStringLiteral("claims"));
+    m_window->show();
+    QObject::connect(view, &ClaimsView::allChecked, m_window, [this] { finishLater(false); });
+    const QStringList unknown = view->checkSeveral(ids);
+    if (!unknown.isEmpty()) {
+        QStringList known;
+        for (int i = 0; i < view->claimCount(); ++i)
+            known << QString::fromStdString(view->claim(i).id);
+        return refuse(QStringLiteral("--check-claims names %1, not a claim; use all or %2")
+                          .arg(unknown.join(QStringLiteral(", ")), known.join(QStringLiteral(", "))));
+    }
+    return std::nullopt;
+}
+
+void ScriptedSession::finishLater(bool failed)
+{
+    QTimer::singleShot(0, m_window, [this, failed] {
+        const bool exported = writeExports();
+        if (m_quit)
+            QApplication::exit(exported && !failed ? 0 : 1);
+    });
+}
+
+void ScriptedSession::reportFailure(const QString& reason)
+{
+    QTextStream(stderr) << "ipc-playground: " << reason << '\n';
+    if (m_quit)
+        QTimer::singleShot(0, m_window, [] { QApplication::exit(1); });
+}
+
+bool ScriptedSession::exportsRequested() const
+{
+    for (const char* option : { "export-png", "export-svg", "export-csv", "export-json", "screenshot" }) {
+        if (!value(option).isEmpty())
+            return true;
+    }
+    return false;
+}
+
+bool ScriptedSession::writeExports()
+{
+    using Kind = MainWindow::ExportKind;
+    bool ok = true;
+    const std::pair<Kind, const char*> files[] = { { Kind::Png, "export-png" }, { Kind::Svg, "export-svg" },
+        { Kind::Csv, "export-csv" }, { Kind::Json, "export-json" } };
+    for (const auto& [kind, option] : files) {
+        if (const QString path = value(option); !path.isEmpty())
+            ok = m_window->exportCurrent(kind, path) && ok;
+    }
+    if (const QString path = value("screenshot"); !path.isEmpty()) {
+        // The whole window as it is on screen, for documentation (the chart exports hold the chart alone).
+        if (!m_window->grab().save(path, "PNG")) {
+            QTextStream(stderr) << "ipc-playground: cannot write " << path << '\n';
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+} // namespace ipcpg

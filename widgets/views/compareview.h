@@ -1,0 +1,97 @@
+#pragma once
+
+#include <QWidget>
+
+#include "ipcpg/runresult.h"
+#include "views/exportableview.h"
+
+class QBarCategoryAxis;
+class QChartView;
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QFormLayout;
+class QLayout;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QProgressBar;
+class QPushButton;
+class QSortFilterProxyModel;
+class QTableView;
+
+namespace ipcpg {
+
+class SweepController;
+class SweepResultsModel;
+
+// Compare mechanisms side by side: a sweep over the chosen mechanisms x sizes x placements, run
+// one after the other with a progress bar and Cancel, ending in a grouped bar chart (one group
+// per size, one bar per mechanism) and a sortable table of percentiles and throughput.
+class CompareView : public QWidget, public ExportableView {
+    Q_OBJECT
+
+public:
+    explicit CompareView(QWidget* parent = nullptr);
+
+    QWidget* exportedChart() override;
+    bool exportData(DataFormat format, const QString& path, QString* error) const override;
+
+    // The runs the current choices stand for, in order; refused pairs are left out and listed in
+    // `skipped` with the reason.
+    QList<RunSpec> plan(QStringList* skipped = nullptr) const;
+    void setMechanisms(const QStringList& ids);
+    void setSizes(const QString& sizes);
+    void setDuration(double seconds);
+    void setMode(Mode mode);
+    void setPlacements(const QList<Placement>& placements);
+    void startSweep();
+    void cancelSweep();
+
+    SweepController* sweep() const { return m_sweep; }
+    SweepResultsModel* resultsModel() const { return m_results; }
+    QWidget* chartWidget() const;
+    QProgressBar* progressBar() const { return m_progress; }
+
+signals:
+    void sweepFinished(bool cancelled);
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    QWidget* buildSetup();
+    QWidget* buildMechanismList();
+    QLayout* buildPlacementChoices();
+    void buildSweepControls(QFormLayout* form);
+    QWidget* buildChart();
+    QWidget* buildTable();
+    void layOut(QWidget* setup, QWidget* chart, QWidget* table);
+    void showProgress(int done, int total, const QString& current);
+    void onSweepFinished(bool cancelled);
+    void rebuildChart();
+    void updateButtons();
+
+    QListWidget* m_mechanisms = nullptr;
+    QLineEdit* m_sizes = nullptr;
+    QCheckBox* m_unpinned = nullptr;
+    QCheckBox* m_sameCore = nullptr;
+    QCheckBox* m_crossCore = nullptr;
+    QComboBox* m_mode = nullptr;
+    QDoubleSpinBox* m_duration = nullptr;
+    QPushButton* m_run = nullptr;
+    QPushButton* m_cancel = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QLabel* m_status = nullptr;
+    QComboBox* m_metric = nullptr;
+    QCheckBox* m_logScale = nullptr;
+    QChartView* m_chart = nullptr;
+    QTableView* m_table = nullptr;
+    SweepController* m_sweep = nullptr;
+    SweepResultsModel* m_results = nullptr;
+    QSortFilterProxyModel* m_sorted = nullptr;
+    QStringList m_failures;
+    QStringList m_skipped;
+};
+
+} // namespace ipcpg

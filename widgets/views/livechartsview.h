@@ -1,0 +1,85 @@
+#pragma once
+
+#include <QList>
+#include <QTimer>
+#include <QWidget>
+
+#include "models/runrecording.h"
+#include "views/exportableview.h"
+
+class QGridLayout;
+class QLineSeries;
+
+namespace ipcpg {
+
+class HistogramChart;
+class TimeSeriesChart;
+
+// The live view of a run: throughput, latency percentiles, errors, CPU cost per message and the
+// latency histogram. Samples go into a RunRecording (bounded memory); a timer at kRefreshHz
+// copies it into the charts with one replace() per series, so the redraw rate is fixed however
+// fast samples arrive, and an idle view costs nothing.
+class LiveChartsView : public QWidget, public ExportableView {
+    Q_OBJECT
+
+public:
+    static constexpr int kRefreshHz = 15;
+    // While live, the histogram is redrawn at every second paced refresh. It shows the whole
+    // run, so it changes slowly, and it was a third of the cost of a refresh.
+    static constexpr int kHistogramEvery = 2;
+
+    explicit LiveChartsView(QWidget* parent = nullptr);
+
+    QWidget* exportedChart() override;
+    bool exportData(DataFormat format, const QString& path, QString* error) const override;
+
+    void reset(const RunSpec& spec);
+    void addSample(const SampleMessage& sample);
+    void setLive(bool live);
+    const RunRecording& recording() const { return m_recording; }
+    void setRecording(const RunRecording& recording); // shows a saved run
+    // Saved runs drawn as dashed lines under the current one.
+    void setOverlays(const QList<RunRecording>& recordings);
+
+    // A widget shown beside the histogram (the main window puts the run's final numbers there).
+    void setSideWidget(QWidget* widget);
+
+    // Copies the recording into the charts now (the timer does this while live).
+    void refresh() { refreshCharts(true); }
+
+    TimeSeriesChart* throughputChart() const { return m_throughput; }
+    TimeSeriesChart* latencyChart() const { return m_latency; }
+    TimeSeriesChart* errorsChart() const { return m_errors; }
+    TimeSeriesChart* costChart() const { return m_cost; }
+    HistogramChart* histogramChart() const { return m_histogram; }
+    QLineSeries* messagesSeries() const;
+    QLineSeries* p50Series() const;
+    QLineSeries* syncErrorsSeries() const;
+    int refreshCount() const { return m_refreshes; }
+
+signals:
+    void refreshed();
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    void buildCharts();
+    void buildGrid();
+    void refreshCharts(bool withHistogram);
+
+    RunRecording m_recording;
+    QList<RunRecording> m_overlays;
+    bool m_dirty = false;
+    int m_refreshes = 0;
+    int m_pacedRefreshes = 0;
+    QTimer m_timer;
+    TimeSeriesChart* m_throughput = nullptr;
+    TimeSeriesChart* m_latency = nullptr;
+    TimeSeriesChart* m_errors = nullptr;
+    TimeSeriesChart* m_cost = nullptr;
+    HistogramChart* m_histogram = nullptr;
+    QGridLayout* m_grid = nullptr;
+};
+
+} // namespace ipcpg

@@ -1,0 +1,77 @@
+#pragma once
+
+#include <QMap>
+#include <QWidget>
+
+#include "ipcpg/runspec.h"
+
+class QComboBox;
+class QDoubleSpinBox;
+class QSpinBox;
+class QFormLayout;
+class QLabel;
+class QTextBrowser;
+class QPushButton;
+
+namespace ipcpg {
+
+// Where the user sets up a run: mechanism (from the registry), its options, message size, mode,
+// duration and placement. Sizes the mechanism cannot take are refused here, with the reason,
+// before anything starts.
+class RunSetupPanel : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit RunSetupPanel(QWidget* parent = nullptr);
+
+    RunSpec spec() const;
+    void setSpec(const RunSpec& spec);
+    void setRunning(bool running);
+
+    // Empty when the current set-up can run; otherwise why not.
+    QString problem() const { return m_problem; }
+
+    QComboBox* mechanismBox() const { return m_mechanism; }
+    QComboBox* sizeBox() const { return m_size; }
+    QComboBox* modeBox() const { return m_mode; }
+    QDoubleSpinBox* durationBox() const { return m_duration; }
+    QSpinBox* messagesBox() const { return m_messages; }
+    QSpinBox* workersBox() const { return m_workers; }
+    QPushButton* startButton() const { return m_start; }
+    QString descriptionText() const;
+
+signals:
+    void startRequested(const ipcpg::RunSpec& spec);
+    void stopRequested();
+
+private:
+    void buildMechanismControls(QFormLayout* form);
+    void buildSizeControls(QFormLayout* form);
+    void buildModeControls(QFormLayout* form);
+    void buildLengthControls(QFormLayout* form);
+    void buildPlacementControls(QFormLayout* form);
+    QWidget* buildStartButton();
+    QWidget* buildDescription();
+    void mechanismChanged();
+    void rebuildOptions();
+    void adjustSizeToLimits();
+    void validate();
+
+    QComboBox* m_mechanism = nullptr;
+    QTextBrowser* m_description = nullptr;
+    QFormLayout* m_optionsForm = nullptr;
+    QMap<QString, QComboBox*> m_optionBoxes;
+    QComboBox* m_size = nullptr;
+    QLabel* m_sizeProblem = nullptr;
+    QComboBox* m_mode = nullptr;
+    QComboBox* m_limit = nullptr;
+    QDoubleSpinBox* m_duration = nullptr;
+    QSpinBox* m_messages = nullptr;
+    QSpinBox* m_workers = nullptr;
+    QComboBox* m_placement = nullptr;
+    QPushButton* m_start = nullptr;
+    bool m_running = false;
+    QString m_problem;
+};
+
+} // namespace ipcpg
