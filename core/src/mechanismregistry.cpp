@@ -1,10 +1,12 @@
 #include "ipcpg/mechanismregistry.h"
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 
 #include "ipcpg/error.h"
 #include "ipcpg/units.h"
-#include "mechanisms/mechanisms.h"
+#include "mechanisms/mechanismlist.h"
 
 namespace ipcpg {
 
@@ -27,22 +29,15 @@ const MechanismRegistry& MechanismRegistry::instance()
 }
 
 MechanismRegistry::MechanismRegistry()
-    : m_mechanisms {
-        &pipeMechanism(),
-        &fifoMechanism(),
-        &unixStreamMechanism(),
-        &unixDgramMechanism(),
-        &tcpMechanism(),
-        &udpMechanism(),
-        &posixMqMechanism(),
-        &sysvMqMechanism(),
-        &shmMechanism(),
-        &semaphoreMechanism(),
-        &signalMechanism(),
-        &eventfdMechanism(),
-        &rpcMechanism(),
-    }
 {
+    for (const MechanismListEntry& entry : kMechanismList) {
+        const Mechanism& mechanism = entry.accessor();
+        // The list's id names the mechanism's text and must be the one it answers to.
+        if (mechanism.info().id != entry.id)
+            throw std::logic_error("core/mechanisms.cmake lists \"" + std::string(entry.id)
+                + "\" for a mechanism whose id is \"" + mechanism.info().id + "\"");
+        m_mechanisms.push_back(&mechanism);
+    }
 }
 
 std::vector<std::string> MechanismRegistry::ids() const

@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 #include "ipcpg/error.h"
-#include "mechanisms/mechanisms.h"
+#include "mechanisms/mechanismlist.h"
 #include "mechanisms/notifiermechanism.h"
 #include "sys/uniquefd.h"
 

@@ -6,7 +6,7 @@
 
 #include "ipcpg/error.h"
 #include "ipcpg/runresources.h"
-#include "mechanisms/mechanisms.h"
+#include "mechanisms/mechanismlist.h"
 #include "transports/streamfdtransport.h"
 
 namespace ipcpg {

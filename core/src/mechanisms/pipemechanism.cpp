@@ -3,7 +3,7 @@
 #include <unistd.h>
 
 #include "ipcpg/error.h"
-#include "mechanisms/mechanisms.h"
+#include "mechanisms/mechanismlist.h"
 #include "transports/streamfdtransport.h"
 
 namespace ipcpg {

@@ -10,7 +10,7 @@
 #include "ipcpg/frame.h"
 #include "ipcpg/runresources.h"
 #include "ipcpg/transport.h"
-#include "mechanisms/mechanisms.h"
+#include "mechanisms/mechanismlist.h"
 #include "sys/alignedbuffer.h"
 #include "sys/kernellimits.h"
 

@@ -1,5 +1,5 @@
 #include "ipcpg/units.h"
-#include "mechanisms/mechanisms.h"
+#include "mechanisms/mechanismlist.h"
 #include "transports/rpctransport.h"
 
 namespace ipcpg {

@@ -3,7 +3,7 @@
 #include <semaphore.h>
 
 #include "ipcpg/error.h"
-#include "mechanisms/mechanisms.h"
+#include "mechanisms/mechanismlist.h"
 #include "mechanisms/notifiermechanism.h"
 #include "sys/sharedmapping.h"
 

@@ -1,5 +1,5 @@
 #include "ipcpg/units.h"
-#include "mechanisms/mechanisms.h"
+#include "mechanisms/mechanismlist.h"
 #include "shm/shmtransport.h"
 
 namespace ipcpg {

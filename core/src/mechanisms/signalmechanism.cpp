@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "ipcpg/error.h"
-#include "mechanisms/mechanisms.h"
+#include "mechanisms/mechanismlist.h"
 #include "mechanisms/notifiermechanism.h"
 #include "sys/clock.h"
 #include "sys/kernellimits.h"

@@ -2,7 +2,7 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
-#include "mechanisms/mechanisms.h"
+#include "mechanisms/mechanismlist.h"
 #include "sys/socketutil.h"
 #include "transports/streamfdtransport.h"
 

@@ -2,7 +2,7 @@
 #include <sys/socket.h>
 
 #include "ipcpg/frame.h"
-#include "mechanisms/mechanisms.h"
+#include "mechanisms/mechanismlist.h"
 #include "sys/socketutil.h"
 #include "transports/datagramtransport.h"
 

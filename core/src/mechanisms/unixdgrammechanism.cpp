@@ -10,7 +10,7 @@
 #include "ipcpg/frame.h"
 #include "ipcpg/runresources.h"
 #include "ipcpg/units.h"
-#include "mechanisms/mechanisms.h"
+#include "mechanisms/mechanismlist.h"
 #include "sys/kernellimits.h"
 #include "sys/socketutil.h"
 #include "transports/datagramtransport.h"

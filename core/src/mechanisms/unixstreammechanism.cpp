@@ -1,7 +1,7 @@
 #include <sys/socket.h>
 
 #include "ipcpg/runresources.h"
-#include "mechanisms/mechanisms.h"
+#include "mechanisms/mechanismlist.h"
 #include "sys/socketutil.h"
 #include "transports/streamfdtransport.h"
 
