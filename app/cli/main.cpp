@@ -64,8 +64,9 @@ ipcpg::RunSpec baseSpec(const CLI::App& command, const RawRunOptions& raw)
     if (command.count("--messages") > 0)
         spec.messages = parseCountArgument("--messages", raw.messages, 1, ipcpg::RunSpec::kMaxMessages);
     const auto warmup = ipcpg::parseSeconds(raw.warmup);
-    if (!warmup || *warmup > 60.0)
-        throw ipcpg::UsageError("--warmup \"" + raw.warmup + "\" is not allowed; give seconds from 0 to 60");
+    if (!warmup || *warmup > ipcpg::RunSpec::kMaxWarmupS)
+        throw ipcpg::UsageError("--warmup \"" + raw.warmup + "\" is not allowed; give seconds from 0 to "
+            + std::to_string(static_cast<int>(ipcpg::RunSpec::kMaxWarmupS)));
     spec.warmupS = *warmup;
     spec.workers = static_cast<unsigned>(parseCountArgument("--workers", raw.workers, 1, ipcpg::RunSpec::kMaxWorkers));
     spec.options = parseOptionAssignments(raw.options);
@@ -81,8 +82,10 @@ ipcpg::RunSpec baseSpec(const CLI::App& command, const RawRunOptions& raw)
 
 } // namespace
 
+// A function-try-block: setting up the options throws only on a programming error (an option
+// added twice) or on exhausted memory, and even that ends with a message rather than an abort.
 int main(int argc, char** argv)
-{
+try {
     CLI::App app { "ipcpg: measure interprocess communication on this machine with real processes", "ipcpg" };
     app.set_version_flag("--version", std::string("ipcpg ") + ipcpg::kVersion);
     app.require_subcommand(1);
@@ -181,4 +184,7 @@ int main(int argc, char** argv)
         return 1;
     }
     return 2;
+} catch (const std::exception& error) {
+    std::cerr << "ipcpg: internal error: " << error.what() << "\n";
+    return 1;
 }

@@ -5,6 +5,8 @@
 #include <QDoubleSpinBox>
 #include <QTextStream>
 #include <QTimer>
+#include <algorithm>
+#include <array>
 
 #include "ipcpg/frontendrules.h"
 #include "ipcpg/mechanismregistry.h"
@@ -375,11 +377,9 @@ void ScriptedSession::reportFailure(const QString& reason)
 
 bool ScriptedSession::exportsRequested() const
 {
-    for (const char* option : { "export-png", "export-svg", "export-csv", "export-json", "screenshot" }) {
-        if (!value(option).isEmpty())
-            return true;
-    }
-    return false;
+    static constexpr std::array<const char*, 5> kExports { "export-png", "export-svg", "export-csv", "export-json",
+        "screenshot" };
+    return std::ranges::any_of(kExports, [this](const char* option) { return !value(option).isEmpty(); });
 }
 
 bool ScriptedSession::writeExports()

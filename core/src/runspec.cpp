@@ -68,6 +68,9 @@ void to_json(nlohmann::json& json, const RunSpec& spec)
 
 namespace {
 
+// A limit that is a whole number of seconds (or hours), as the messages print it: "86400".
+std::string wholeSeconds(double value) { return std::to_string(static_cast<long long>(value)); }
+
 [[noreturn]] void badField(std::string_view field, std::string_view expected)
 {
     throw UsageError("run spec field \"" + std::string(field) + "\" must be " + std::string(expected));
@@ -145,12 +148,15 @@ void checkGeneralLimits(const RunSpec& spec)
 {
     if (spec.messageSize > RunSpec::kMaxMessageSize)
         throw UsageError("message size " + std::to_string(spec.messageSize) + " B (" + formatBytes(spec.messageSize)
-            + ") is above the largest size any mechanism takes, 16 MiB (16777216 B)");
+            + ") is above the largest size any mechanism takes, " + formatBytes(RunSpec::kMaxMessageSize) + " ("
+            + std::to_string(RunSpec::kMaxMessageSize) + " B)");
     if (!std::isfinite(spec.durationS) || spec.durationS <= 0.0 || spec.durationS > RunSpec::kMaxDurationS)
         throw UsageError("duration " + std::to_string(spec.durationS)
-            + " s is out of range: allowed is more than 0 and at most 86400 s (24 hours)");
-    if (!std::isfinite(spec.warmupS) || spec.warmupS < 0.0 || spec.warmupS > 60.0)
-        throw UsageError("warm-up " + std::to_string(spec.warmupS) + " s is out of range: allowed is 0 to 60 s");
+            + " s is out of range: allowed is more than 0 and at most " + wholeSeconds(RunSpec::kMaxDurationS) + " s ("
+            + wholeSeconds(RunSpec::kMaxDurationS / 3600.0) + " hours)");
+    if (!std::isfinite(spec.warmupS) || spec.warmupS < 0.0 || spec.warmupS > RunSpec::kMaxWarmupS)
+        throw UsageError("warm-up " + std::to_string(spec.warmupS) + " s is out of range: allowed is 0 to "
+            + wholeSeconds(RunSpec::kMaxWarmupS) + " s");
     if (spec.messages > RunSpec::kMaxMessages)
         throw UsageError("message count " + std::to_string(spec.messages) + " is out of range: allowed is 0 to "
             + std::to_string(RunSpec::kMaxMessages));

@@ -13,11 +13,12 @@ class TestCli : public QObject {
 
     ipcpg::test::PrivateRuntimeDir m_runtime;
 
-    using Output = ipcpg::test::ProgramOutput;
+    using Output = ipcpg::test::ProcessOutput;
 
     static Output ipcpg(const QStringList& arguments, int timeoutMs = 60000)
     {
-        return ipcpg::test::runProgram(ipcpg::test::cliPath(), arguments, timeoutMs);
+        return ipcpg::test::runProcess(
+            ipcpg::test::cliPath(), arguments, QProcessEnvironment::systemEnvironment(), timeoutMs);
     }
 
 private slots:
@@ -255,7 +256,8 @@ private slots:
     {
         QFETCH(QString, json);
         QFETCH(QString, mentions);
-        const Output output = ipcpg::test::runProgram(ipcpg::test::workerPath(), { "--run", json }, 20000);
+        const Output output = ipcpg::test::runProcess(
+            ipcpg::test::workerPath(), { "--run", json }, QProcessEnvironment::systemEnvironment(), 20000);
         QCOMPARE(output.exitCode, 2);
         const QList<QByteArray> lines = output.out.trimmed().split('\n');
         QCOMPARE(lines.size(), 1);

@@ -21,7 +21,7 @@ namespace {
 
 // Runs ipcpg with `prepare` applied in its process before it starts (after fork, before exec:
 // only async-signal-safe calls).
-test::ProgramOutput ipcpgWith(const QStringList& arguments, const std::function<void()>& prepare)
+test::ProcessOutput ipcpgWith(const QStringList& arguments, const std::function<void()>& prepare)
 {
     QProcess process;
     process.setChildProcessModifier(prepare);
@@ -30,8 +30,12 @@ test::ProgramOutput ipcpgWith(const QStringList& arguments, const std::function<
         process.kill();
         process.waitForFinished();
     }
-    return { process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(),
-        process.readAllStandardError() };
+    test::ProcessOutput output;
+    output.command = (QStringList { test::cliPath() } + arguments).join(QLatin1Char(' '));
+    output.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    output.out = process.readAllStandardOutput();
+    output.err = process.readAllStandardError();
+    return output;
 }
 
 std::function<void()> lowered(int resource, rlim_t value)
@@ -72,7 +76,7 @@ QStringList runOf(const Mechanism& mechanism, std::uint64_t size, const char* wo
 
 // A run that failed must have failed with status 1 and a message that contains every mention;
 // one that ran must have run cleanly. No run may end by a signal (SIGBUS, SIGXFSZ, ...).
-void checkRefusalOrSuccess(const test::ProgramOutput& output, const QStringList& mentions)
+void checkRefusalOrSuccess(const test::ProcessOutput& output, const QStringList& mentions)
 {
     const QString error = QString::fromLocal8Bit(output.err).trimmed();
     QVERIFY2(output.exitCode == 0 || output.exitCode == 1, qPrintable(error));

@@ -52,7 +52,7 @@ class TestRace : public QObject {
 
     test::PrivateRuntimeDir m_runtime;
 
-    using Output = ipcpg::test::ProgramOutput;
+    using Output = ipcpg::test::ProcessOutput;
 
     static Output ipcpg(const QStringList& arguments, int timeoutMs = 60000)
     {

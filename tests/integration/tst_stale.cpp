@@ -112,7 +112,10 @@ void removePlanted(const Planted& planted)
     QDir(planted.directory).removeRecursively();
 }
 
-test::ProgramOutput runCli(const QStringList& arguments) { return test::runProgram(test::cliPath(), arguments, 30000); }
+test::ProcessOutput runCli(const QStringList& arguments)
+{
+    return test::runProcess(test::cliPath(), arguments, QProcessEnvironment::systemEnvironment(), 30000);
+}
 
 } // namespace
 
@@ -139,7 +142,7 @@ private slots:
         QVERIFY(dead.sysvQueue >= 0 && reused.sysvQueue >= 0);
         QCOMPARE(remaining(dead).size(), 5);
 
-        const test::ProgramOutput run = runCli({ "run", "-m", "pipe", "--messages", "100", "--warmup", "0" });
+        const test::ProcessOutput run = runCli({ "run", "-m", "pipe", "--messages", "100", "--warmup", "0" });
         QVERIFY2(run.exitCode == 0, run.err.constData());
         QCOMPARE(remaining(dead), QStringList {});
         // Its orphan name carries a live pid: only what the manifest listed can be told dead.
@@ -182,7 +185,7 @@ private slots:
         QVERIFY(!objects.directory.isEmpty());
         const QStringList before = test::stillExisting(objects);
 
-        const test::ProgramOutput second
+        const test::ProcessOutput second
             = runCli({ "run", "-m", mechanism, "-s", size, "--messages", "200", "--warmup", "0" });
         const bool firstAlive = test::workerTree(static_cast<int>(first.processId())).lead == tree.lead;
         const QStringList during = test::stillExisting(objects);

@@ -37,21 +37,9 @@ QStringList PrivateRuntimeDir::leftoverRunDirectories() const
 QString workerPath() { return qEnvironmentVariable("IPCPG_WORKER"); }
 QString cliPath() { return qEnvironmentVariable("IPCPG_CLI"); }
 
-ProgramOutput runProgram(const QString& program, const QStringList& arguments, int timeoutMs)
+ProcessOutput runCli(const QStringList& arguments, int timeoutMs)
 {
-    QProcess process;
-    process.start(program, arguments);
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-    }
-    return { process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(),
-        process.readAllStandardError() };
-}
-
-ProgramOutput runCli(const QStringList& arguments, int timeoutMs)
-{
-    return runProgram(cliPath(), arguments, timeoutMs);
+    return runProcess(cliPath(), arguments, QProcessEnvironment::systemEnvironment(), timeoutMs);
 }
 
 bool waitForMeasuredProgress(QProcess& cli, QByteArray& stderrSoFar, int timeoutMs)

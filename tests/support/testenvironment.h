@@ -14,6 +14,7 @@
 #include "ipcpg/mechanism.h"
 #include "ipcpg/runresult.h"
 #include "ipcpg/runsupervisor.h"
+#include "processoutput.h"
 
 namespace ipcpg::test {
 
@@ -42,16 +43,8 @@ private:
 QString workerPath();
 QString cliPath();
 
-// What a program run to its end printed and returned.
-struct ProgramOutput {
-    int exitCode = -1; // -1: it crashed or had to be killed
-    QByteArray out;
-    QByteArray err;
-};
-// Runs `program arguments` and waits for it; kills it after timeoutMs.
-ProgramOutput runProgram(const QString& program, const QStringList& arguments, int timeoutMs = 60000);
-// The same for the ipcpg command line under test.
-ProgramOutput runCli(const QStringList& arguments, int timeoutMs = 60000);
+// The ipcpg command line under test, run to its end (runProcess); killed after timeoutMs.
+ProcessOutput runCli(const QStringList& arguments, int timeoutMs = 60000);
 // The value of a variable the test's CMakeLists.txt has ctest set; ends the test with a message
 // naming it when it is missing (the test was started by hand).
 QString requiredEnvironment(const char* name);

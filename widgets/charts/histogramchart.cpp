@@ -109,7 +109,7 @@ void HistogramChart::setHistogram(const LatencyHistogram& histogram, const QStri
     }
     QList<QPointF> upper, lower;
     double peak = 0;
-    const double total = static_cast<double>(histogram.count());
+    const auto total = static_cast<double>(histogram.count());
     for (const Bin& bin : bins) {
         const double share = 100.0 * static_cast<double>(bin.count) / total;
         peak = std::max(peak, share);

@@ -65,7 +65,7 @@ void LiveSeries::clear()
 QList<QPointF> LiveSeries::points() const
 {
     QList<QPointF> list;
-    list.reserve(static_cast<qsizetype>(2 * m_buckets.size()));
+    list.reserve(2 * static_cast<qsizetype>(m_buckets.size()));
     for (const Bucket& bucket : m_buckets) {
         if (bucket.low == bucket.high) {
             list.append(bucket.low);

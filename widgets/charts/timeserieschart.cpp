@@ -186,7 +186,7 @@ void TimeSeriesChart::refresh(double timeEnd)
         }
     }
     const auto configure = [](QAbstractAxis* axis, const AxisSpec& spec, double min, double max) {
-        const AxisScale scale = AxisScale::forMaximum(spec.quantity, max);
+        AxisScale scale = AxisScale::forMaximum(spec.quantity, max);
         if (spec.logarithmic)
             configureLogAxis(static_cast<QLogValueAxis*>(axis), scale, min, max, spec.title);
         else

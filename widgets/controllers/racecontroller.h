@@ -19,7 +19,7 @@ public:
 
     // Validates the spec against RaceRegistry and starts a worker. An invalid spec emits failed()
     // and returns false.
-    bool start(const RaceSpec& spec);
+    bool start(const RaceSpec& requested);
     // Starts `spec` now, or, while a race runs, stops it and starts `spec` as soon as it has ended
     // (its partial result is still reported). Several restarts in a row keep only the last spec.
     void restart(const RaceSpec& spec);

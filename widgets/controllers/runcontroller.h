@@ -21,7 +21,7 @@ public:
     const RunSpec& spec() const { return m_spec; }
 
     // Validates the spec and starts a worker. An invalid spec emits failed() and returns false.
-    bool start(const RunSpec& spec);
+    bool start(const RunSpec& requested);
 
 signals:
     void finished(const ipcpg::RunResult& result);

@@ -82,8 +82,8 @@ QVariant SweepResultsModel::data(const QModelIndex& index, int role) const
     case P999Column:
         return latencyCell(r.latencyNs.p999);
     case ErrorsColumn:
-        return sort ? QVariant(static_cast<qulonglong>(r.integrityErrors + r.syncErrors))
-                    : QVariant(QLocale().toString(static_cast<qulonglong>(r.integrityErrors + r.syncErrors)));
+        return sort ? QVariant(static_cast<qulonglong>(r.integrityErrors) + r.syncErrors)
+                    : QVariant(QLocale().toString(static_cast<qulonglong>(r.integrityErrors) + r.syncErrors));
     case LostColumn:
         return sort ? QVariant(static_cast<qulonglong>(r.lost))
                     : QVariant(QLocale().toString(static_cast<qulonglong>(r.lost)));

@@ -35,6 +35,7 @@ using MechanismOptions = std::map<std::string, std::string, std::less<>>;
 struct RunSpec {
     static constexpr std::uint64_t kMaxMessageSize = 16ULL << 20;
     static constexpr double kMaxDurationS = 24.0 * 3600.0;
+    static constexpr double kMaxWarmupS = 60.0;
     static constexpr unsigned kMaxWorkers = 16;
     static constexpr std::uint64_t kMaxMessages = 1ULL << 40;
 

@@ -42,12 +42,12 @@ struct SupervisorOptions {
 // Validates the spec, runs it in an ipcpg-worker and waits for the result, never blocking longer
 // than silenceLimit on a silent worker. After a worker had to be killed, removes what its run
 // left behind. Throws nothing: every failure is in the outcome.
-RunOutcome superviseRun(const RunSpec& spec, const SupervisorOptions& options);
+RunOutcome superviseRun(const RunSpec& requested, const SupervisorOptions& options);
 
 // The same for a race scenario: validates the spec against RaceRegistry (exit code 2 with the
 // reason when it is invalid), runs it in an ipcpg-worker --race with the same supervision, and
 // returns the race result. Samples carry expected, observed and sync_errors. Throws nothing.
-RaceOutcome superviseRace(const RaceSpec& spec, const SupervisorOptions& options);
+RaceOutcome superviseRace(const RaceSpec& requested, const SupervisorOptions& options);
 
 // Reads the race result a worker sent (RaceResultMessage::json). Throws ProtocolError naming what
 // was wrong, so a front end treats a bad result like any other unreadable message.

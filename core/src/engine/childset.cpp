@@ -1,5 +1,6 @@
 #include "engine/childset.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <fcntl.h>
@@ -117,11 +118,7 @@ void ChildSet::killAll()
 
 bool ChildSet::allReaped() const
 {
-    for (const Child& child : m_children) {
-        if (!child.reaped)
-            return false;
-    }
-    return true;
+    return std::ranges::all_of(m_children, [](const Child& child) { return child.reaped; });
 }
 
 ProcessCost ChildSet::liveCost() const

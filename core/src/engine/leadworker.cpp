@@ -263,7 +263,7 @@ LeadWorker::Findings LeadWorker::findings() const
     Findings found;
     const ControlBlock& control = **m_control;
     std::uint64_t lostBySequence = 0;
-    for (std::size_t i = 0; i < 2 * m_spec.workers; ++i) {
+    for (std::size_t i = 0; i < 2 * std::size_t { m_spec.workers }; ++i) {
         const IntegrityCounts counts = control.sides[i].integrity();
         // In ping-pong a lost request leaves a gap at the responder and a timed-out round trip at
         // the initiator: one loss, counted where every round trip is counted, at the initiator.

@@ -34,13 +34,14 @@ std::vector<int> planPlacement(Placement placement, unsigned pairs)
         throw UsageError("placement cross-core needs two CPUs, but this process may only run on CPU "
             + std::to_string(cpus.front()) + "; use same-core or unpinned");
     for (unsigned pair = 0; pair < pairs; ++pair) {
+        const std::size_t first = 2 * std::size_t { pair }; // side A of the pair; B follows it
         if (placement == Placement::SameCore) {
             const int cpu = cpus[pair % cpus.size()];
-            plan[2 * pair] = cpu;
-            plan[2 * pair + 1] = cpu;
+            plan[first] = cpu;
+            plan[first + 1] = cpu;
         } else {
-            plan[2 * pair] = cpus[(2 * pair) % cpus.size()];
-            plan[2 * pair + 1] = cpus[(2 * pair + 1) % cpus.size()];
+            plan[first] = cpus[first % cpus.size()];
+            plan[first + 1] = cpus[(first + 1) % cpus.size()];
         }
     }
     return plan;

@@ -1,6 +1,7 @@
 #include "ipcpg/runresources.h"
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -9,7 +10,6 @@
 #include <fstream>
 #include <mqueue.h>
 #include <random>
-#include <signal.h>
 #include <sstream>
 #include <sys/ipc.h>
 #include <sys/mman.h>

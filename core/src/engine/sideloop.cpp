@@ -306,7 +306,7 @@ public:
         : m_context(context)
         , m_transport(*context.transport->notifications())
         , m_counters(*context.counters)
-        , m_sender(context.control->sides[2 * context.pair])
+        , m_sender(context.control->sides[2 * static_cast<std::size_t>(context.pair)])
         , m_warmupEndNs(context.control->startNs.load(std::memory_order_relaxed)
               + static_cast<std::uint64_t>(context.spec->warmupS * 1e9))
     {

@@ -14,8 +14,6 @@
 
 #include "ipcpg/error.h"
 
-extern char** environ;
-
 namespace ipcpg {
 
 namespace {
@@ -97,9 +95,10 @@ WorkerProcess::WorkerProcess(const std::string& executable, const std::vector<st
     std::vector<std::string> argvStorage;
     argvStorage.push_back(executable);
     argvStorage.insert(argvStorage.end(), args.begin(), args.end());
-    argvStorage.push_back("--parent-pid");
+    argvStorage.emplace_back("--parent-pid");
     argvStorage.push_back(std::to_string(getpid()));
     std::vector<char*> argv;
+    argv.reserve(argvStorage.size() + 1);
     for (std::string& arg : argvStorage)
         argv.push_back(arg.data());
     argv.push_back(nullptr);

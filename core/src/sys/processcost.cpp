@@ -47,7 +47,7 @@ std::optional<ProcessCost> readProcessCost(pid_t pid)
         // state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
         if (std::sscanf(fields + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2)
             return std::nullopt;
-        static const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
+        static const auto ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
         cost.userS = static_cast<double>(utime) / ticks;
         cost.sysS = static_cast<double>(stime) / ticks;
     }

@@ -198,7 +198,7 @@ int socketOption(int fd, int level, int name, std::string_view what)
 
 void setReceiveTimeout(int fd, int milliseconds, std::string_view what)
 {
-    const timeval timeout { milliseconds / 1000, (milliseconds % 1000) * 1000 };
+    const timeval timeout { milliseconds / 1000, static_cast<suseconds_t>(milliseconds % 1000) * 1000 };
     if (::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) != 0)
         throwSystemError(std::string(what) + ": cannot set the receive timeout", errno);
 }

@@ -135,7 +135,7 @@ void RpcTransport::checkAdd(const rpc::Message& reply, const Outstanding& call)
 {
     if (reply.kind == rpc::Kind::Error)
         throw Error("rpc: add failed remotely: " + std::string(std::get<std::string_view>(reply.values[1])));
-    const std::int64_t sum = rpc::singleResult<std::int64_t>(reply, "add");
+    const auto sum = rpc::singleResult<std::int64_t>(reply, "add");
     if (sum != call.expected)
         throw Error("rpc: add returned " + std::to_string(sum) + " instead of " + std::to_string(call.expected));
 }
