@@ -111,6 +111,30 @@ Placement parsePlacementArgument(const std::string& text)
     return *placement;
 }
 
+Topology parseTopologyArgument(const std::string& text)
+{
+    const auto topology = parseTopology(text);
+    if (!topology)
+        throw UsageError("--topology " + quoted(text) + " is not allowed; use pair, fanout or fanin");
+    return *topology;
+}
+
+unsigned parseMemberArgument(const std::string& option, const std::string& text)
+{
+    const Parsed<unsigned> count = parseMemberCount(text);
+    if (!count.value)
+        throw UsageError(option + " " + count.error);
+    return *count.value;
+}
+
+double parseRateArgument(const std::string& text)
+{
+    const Parsed<double> rate = parseOfferedRate(text);
+    if (!rate.value)
+        throw UsageError("--rate " + rate.error);
+    return *rate.value;
+}
+
 std::vector<Placement> parsePlacementList(const std::string& text)
 {
     std::vector<Placement> placements;

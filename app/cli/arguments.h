@@ -21,6 +21,9 @@ std::uint64_t parseCountArgument(
 Mode parseModeArgument(const std::string& text);
 std::vector<Mode> parseModeList(const std::string& text);
 Placement parsePlacementArgument(const std::string& text);
+Topology parseTopologyArgument(const std::string& text);
+unsigned parseMemberArgument(const std::string& option, const std::string& text);
+double parseRateArgument(const std::string& text);
 std::vector<Placement> parsePlacementList(const std::string& text);
 // "all" or a comma-separated list of ids known to the registry.
 std::vector<std::string> parseMechanismList(const std::string& text);

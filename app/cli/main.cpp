@@ -25,6 +25,10 @@ struct RawRunOptions {
     std::string wait;
     std::string placement = "unpinned";
     std::string workers = "1";
+    std::string topology = "pair";
+    std::string subscribers;
+    std::string publishers;
+    std::string rate;
     std::vector<std::string> options;
     std::string format = "table";
     std::string out;
@@ -48,6 +52,13 @@ void addRunOptions(CLI::App& command, RawRunOptions& raw, bool sweep)
     command.add_option("--placement", raw.placement,
         sweep ? "same-core, cross-core, unpinned, or a comma separated list" : "same-core, cross-core or unpinned");
     command.add_option("--workers,-w", raw.workers, "Sender/receiver pairs running at once (1-16)");
+    command.add_option("--topology", raw.topology,
+        "pair (default), fanout (one publisher, --subscribers N) or fanin (--publishers N, one receiver)");
+    command.add_option("--subscribers", raw.subscribers, "Subscribers of a fan-out (1-64)");
+    command.add_option("--publishers", raw.publishers, "Publishers of a fan-in (1-64)");
+    command.add_option("--rate", raw.rate,
+        "Offered load in messages per second per receiver (k and M allowed, e.g. 10k); latency then counts from "
+        "each message's scheduled send time. Absent: as fast as possible");
     command.add_option("--option,-o", raw.options, "Mechanism option name=value (repeatable), e.g. payload=shm");
     command.add_option("--format,-f", raw.format, "table, json or csv");
     command.add_option("--out", raw.out, "Write the result to this file instead of stdout");
@@ -69,6 +80,13 @@ ipcpg::RunSpec baseSpec(const CLI::App& command, const RawRunOptions& raw)
             + std::to_string(static_cast<int>(ipcpg::RunSpec::kMaxWarmupS)));
     spec.warmupS = *warmup;
     spec.workers = static_cast<unsigned>(parseCountArgument("--workers", raw.workers, 1, ipcpg::RunSpec::kMaxWorkers));
+    spec.topology = parseTopologyArgument(raw.topology);
+    if (command.count("--subscribers") > 0)
+        spec.subscribers = parseMemberArgument("--subscribers", raw.subscribers);
+    if (command.count("--publishers") > 0)
+        spec.publishers = parseMemberArgument("--publishers", raw.publishers);
+    if (command.count("--rate") > 0)
+        spec.rate = parseRateArgument(raw.rate);
     spec.options = parseOptionAssignments(raw.options);
     // Given but empty is a value too, and the registry refuses it naming what is allowed.
     if (command.count("--sync") > 0)

@@ -51,6 +51,10 @@ void printSingleResult(std::ostream& out, const RunResult& r)
         << optionsText(r) << "  placement " << toString(r.spec.placement) << " (cpus " << cpusText(r.cpus) << ")";
     if (r.spec.workers > 1)
         out << "  " << r.spec.workers << " pairs";
+    if (r.spec.topology == Topology::FanOut)
+        out << "  fanout to " << r.spec.subscribers << " subscribers";
+    if (r.spec.topology == Topology::FanIn)
+        out << "  fanin from " << r.spec.publishers << " publishers";
     out << '\n';
     TextTable table({ "", "" }, { false, false });
     table.add({ "messages",
@@ -65,6 +69,25 @@ void printSingleResult(std::ostream& out, const RunResult& r)
     } else {
         table.add({ "latency", "not measured (the mechanism carries no timestamp in this mode)" });
     }
+    if (const MemberReport* slowest = r.slowestMember()) {
+        const MemberReport* fastest = r.fastestMember();
+        const auto percentiles = [](const LatencySummary& l) {
+            return "p50 " + formatNanoseconds(l.p50) + "  p99 " + formatNanoseconds(l.p99) + "  p99.9 "
+                + formatNanoseconds(l.p999);
+        };
+        table.add({ "slowest",
+            slowest->role + " " + std::to_string(slowest->index) + ": " + percentiles(slowest->latencyNs) });
+        table.add({ "fastest",
+            fastest->role + " " + std::to_string(fastest->index) + ": " + percentiles(fastest->latencyNs) });
+    }
+    if (r.rate) {
+        table.add({ "rate",
+            "offered " + formatRate(r.rate->offered) + ", achieved " + formatRate(r.rate->achieved)
+                + "; behind schedule at most " + formatNanoseconds(static_cast<double>(r.rate->maxBehindNs))
+                + ", at the end " + formatNanoseconds(static_cast<double>(r.rate->endBehindNs)) });
+    }
+    if (r.bytesCopiedPerMessage)
+        table.add({ "copies", number(*r.bytesCopiedPerMessage, 0) + " payload bytes copied per message" });
     table.add({ "integrity",
         withSeparators(r.integrityErrors) + " errors, " + withSeparators(r.lost) + " lost, "
             + withSeparators(r.syncErrors) + " sync errors" });
@@ -80,6 +103,24 @@ void printSingleResult(std::ostream& out, const RunResult& r)
     if (r.partial)
         table.add({ "partial", r.error });
     table.print(out);
+    if (r.members.empty())
+        return;
+    out << '\n';
+    TextTable members({ "MEMBER", "MESSAGES", "LOST", "ERRORS", "P50", "P99", "P99.9", "CPU" },
+        { false, true, true, true, true, true, true, true });
+    for (const MemberReport& m : r.members) {
+        const bool latency = m.latencyNs.count > 0;
+        members.add({ m.role + " " + std::to_string(m.index), withSeparators(m.messages), withSeparators(m.lost),
+            withSeparators(m.integrityErrors), latency ? formatNanoseconds(m.latencyNs.p50) : "-",
+            latency ? formatNanoseconds(m.latencyNs.p99) : "-", latency ? formatNanoseconds(m.latencyNs.p999) : "-",
+            number(m.userS + m.sysS, 3) + " s" });
+    }
+    members.print(out);
+}
+
+nlohmann::json supportJson(const TopologySupport& support)
+{
+    return { { "supported", support.supported }, { "how", support.how } };
 }
 
 } // namespace
@@ -116,6 +157,7 @@ void printMechanismList(std::ostream& out, Format format)
                 { "options", options },
                 { "size_limit", limitJson(mechanism->sizeLimit(defaults)) },
                 { "size_limits_by_option", limits },
+                { "topologies", { { "fanout", supportJson(info.fanout) }, { "fanin", supportJson(info.fanin) } } },
             });
         }
         out << list.dump(2) << '\n';
@@ -135,6 +177,13 @@ void printMechanismList(std::ostream& out, Format format)
             options.empty() ? "-" : options, info.summary });
     }
     table.print(out);
+    out << '\n';
+    TextTable topologies({ "ID", "FANOUT", "FANIN" }, { false, false, false });
+    const auto cell
+        = [](const TopologySupport& support) { return (support.supported ? "yes: " : "no: ") + support.how; };
+    for (const Mechanism* mechanism : registry.all())
+        topologies.add({ mechanism->info().id, cell(mechanism->info().fanout), cell(mechanism->info().fanin) });
+    topologies.print(out);
 }
 
 void printResults(std::ostream& out, const std::vector<RunResult>& results, Format format, bool asArray)

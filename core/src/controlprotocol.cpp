@@ -43,7 +43,16 @@ struct Encoder {
             { "expected", s.expected },
             { "observed", s.observed },
             { "samples_not_written", s.samplesNotWritten },
+            { "members", membersJson(s.members) },
         };
+    }
+    static nlohmann::json membersJson(const std::vector<MemberSample>& members)
+    {
+        nlohmann::json list = nlohmann::json::array();
+        for (const MemberSample& m : members)
+            list.push_back({ { "index", m.index }, { "messages", m.messages }, { "lost", m.lost },
+                { "integrity_errors", m.integrityErrors }, { "latency_ns", m.latencyNs } });
+        return list;
     }
     nlohmann::json operator()(const ResultMessage& r) const { return { { "type", "result" }, { "result", r.result } }; }
     nlohmann::json operator()(const ErrorMessage& e) const { return { { "type", "error" }, { "message", e.message } }; }
@@ -121,6 +130,24 @@ SampleMessage parseSample(const nlohmann::json& json)
         s.observed = it->get<std::uint64_t>();
     if (const auto it = json.find("samples_not_written"); it != json.end() && it->is_number_unsigned())
         s.samplesNotWritten = it->get<std::uint64_t>();
+    if (const auto it = json.find("members"); it != json.end()) {
+        if (!it->is_array() || it->size() > RunSpec::kMaxMembers)
+            reject("\"members\" is not a list of at most " + std::to_string(RunSpec::kMaxMembers) + " members");
+        for (const auto& entry : *it) {
+            if (!entry.is_object())
+                reject("a member is not an object");
+            MemberSample m;
+            const std::uint64_t index = count(entry, "index");
+            if (index >= RunSpec::kMaxMembers)
+                reject("member index " + std::to_string(index) + " is out of range");
+            m.index = static_cast<int>(index);
+            m.messages = count(entry, "messages");
+            m.lost = count(entry, "lost");
+            m.integrityErrors = count(entry, "integrity_errors");
+            m.latencyNs = member(entry, "latency_ns", nlohmann::json::value_t::object).get<LatencySummary>();
+            s.members.push_back(m);
+        }
+    }
     return s;
 }
 

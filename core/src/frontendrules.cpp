@@ -115,6 +115,25 @@ Parsed<double> parseDuration(std::string_view text, double minS, double maxS)
     return { std::nullopt, quoted(text) + " is not allowed; " + range + " (decimals allowed, e.g. 0.5)" };
 }
 
+Parsed<double> parseOfferedRate(std::string_view text)
+{
+    const auto value = parseRatePerSecond(text);
+    if (value && *value > 0.0 && *value <= RunSpec::kMaxRate)
+        return { value, {} };
+    return { std::nullopt,
+        quoted(text)
+            + " is not allowed; give messages per second, more than 0 and at most 100M (k and M allowed, e.g. 10k)" };
+}
+
+Parsed<unsigned> parseMemberCount(std::string_view text)
+{
+    const auto value = parseCount(trimmed(text));
+    if (value && *value >= 1 && *value <= RunSpec::kMaxMembers)
+        return { static_cast<unsigned>(*value), {} };
+    return { std::nullopt,
+        quoted(text) + " is not allowed; give a whole number from 1 to " + std::to_string(RunSpec::kMaxMembers) };
+}
+
 std::optional<std::string> refusal(const RunSpec& spec)
 {
     RunSpec copy = spec; // validate fills in option defaults; the caller's spec stays as it was

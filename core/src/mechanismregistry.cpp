@@ -113,6 +113,9 @@ void MechanismRegistry::validate(RunSpec& spec) const
             + "; it supports: " + joined(modes));
     }
     checkGeneralLimits(spec);
+    if (const TopologySupport* support = info.support(spec.topology); support && !support->supported)
+        throw UsageError(
+            info.id + " does not support the " + std::string(toString(spec.topology)) + " topology: " + support->how);
     spec.options = resolveOptions(*mechanism, spec.options);
     if (const std::string why = refusal(*mechanism, spec.options, spec.messageSize); !why.empty())
         throw UsageError(why);

@@ -27,6 +27,40 @@ LatencySummary LatencySummary::of(const LatencyHistogram& histogram)
     return summary;
 }
 
+namespace {
+
+// Orders members by how slow they are: p99 first, then p50, then the index (stable ties).
+bool slowerThan(const MemberReport& a, const MemberReport& b)
+{
+    if (a.latencyNs.p99 != b.latencyNs.p99)
+        return a.latencyNs.p99 > b.latencyNs.p99;
+    if (a.latencyNs.p50 != b.latencyNs.p50)
+        return a.latencyNs.p50 > b.latencyNs.p50;
+    return a.index < b.index;
+}
+
+} // namespace
+
+const MemberReport* RunResult::slowestMember() const
+{
+    const MemberReport* slowest = nullptr;
+    for (const MemberReport& member : members) {
+        if (!slowest || slowerThan(member, *slowest))
+            slowest = &member;
+    }
+    return slowest;
+}
+
+const MemberReport* RunResult::fastestMember() const
+{
+    const MemberReport* fastest = nullptr;
+    for (const MemberReport& member : members) {
+        if (!fastest || slowerThan(*fastest, member))
+            fastest = &member;
+    }
+    return fastest;
+}
+
 double RunResult::cpuNsPerMessage() const
 {
     return messages ? (cpuUserS + cpuSysS) * 1e9 / static_cast<double>(messages) : 0.0;
@@ -120,6 +154,7 @@ nlohmann::json sideJson(const SideReport& side)
 {
     return {
         { "role", side.role },
+        { "name", side.name },
         { "pair", side.pair },
         { "pid", side.pid },
         { "cpus", side.cpus },
@@ -136,6 +171,7 @@ SideReport sideFromJson(const nlohmann::json& json)
 {
     SideReport side;
     side.role = json.value("role", "");
+    side.name = json.value("name", "");
     side.pair = whole<int>(json, "pair", 0);
     side.pid = whole<int>(json, "pid", 0);
     side.cpus = wholeList<int>(json, "cpus");
@@ -151,6 +187,42 @@ SideReport sideFromJson(const nlohmann::json& json)
     side.messagesReceived = whole<std::uint64_t>(json, "messages_received", 0);
     side.exit = json.value("exit", "");
     return side;
+}
+
+nlohmann::json memberJson(const MemberReport& member)
+{
+    return {
+        { "role", member.role },
+        { "index", member.index },
+        { "messages", member.messages },
+        { "lost", member.lost },
+        { "integrity_errors", member.integrityErrors },
+        { "latency_ns", member.latencyNs },
+        { "cpu", { { "user_s", member.userS }, { "sys_s", member.sysS } } },
+        { "context_switches",
+            { { "voluntary", member.voluntarySwitches }, { "involuntary", member.involuntarySwitches } } },
+    };
+}
+
+MemberReport memberFromJson(const nlohmann::json& json)
+{
+    MemberReport member;
+    member.role = json.value("role", "");
+    member.index = whole<int>(json, "index", 0);
+    member.messages = whole<std::uint64_t>(json, "messages", 0);
+    member.lost = whole<std::uint64_t>(json, "lost", 0);
+    member.integrityErrors = whole<std::uint64_t>(json, "integrity_errors", 0);
+    if (const auto latency = json.find("latency_ns"); latency != json.end() && latency->is_object())
+        member.latencyNs = latency->get<LatencySummary>();
+    if (const auto cpu = json.find("cpu"); cpu != json.end() && cpu->is_object()) {
+        member.userS = cpu->value("user_s", 0.0);
+        member.sysS = cpu->value("sys_s", 0.0);
+    }
+    if (const auto csw = json.find("context_switches"); csw != json.end() && csw->is_object()) {
+        member.voluntarySwitches = whole<std::uint64_t>(*csw, "voluntary", 0);
+        member.involuntarySwitches = whole<std::uint64_t>(*csw, "involuntary", 0);
+    }
+    return member;
 }
 
 } // namespace
@@ -198,7 +270,32 @@ void to_json(nlohmann::json& json, const RunResult& result)
         { "partial", result.partial },
         { "error", result.error },
         { "samples_not_written", result.samplesNotWritten },
+        { "topology", toString(result.spec.topology) },
     };
+    if (result.spec.topology == Topology::FanOut)
+        json["subscribers"] = result.spec.subscribers;
+    if (result.spec.topology == Topology::FanIn)
+        json["publishers"] = result.spec.publishers;
+    if (!result.members.empty()) {
+        nlohmann::json members = nlohmann::json::array();
+        for (const auto& member : result.members)
+            members.push_back(memberJson(member));
+        json["members"] = std::move(members);
+        const MemberReport* slowest = result.slowestMember();
+        const MemberReport* fastest = result.fastestMember();
+        json["slowest_member"] = { { "index", slowest->index }, { "latency_ns", slowest->latencyNs } };
+        json["fastest_member"] = { { "index", fastest->index }, { "latency_ns", fastest->latencyNs } };
+    }
+    if (result.rate) {
+        json["rate"] = {
+            { "offered", result.rate->offered },
+            { "achieved", result.rate->achieved },
+            { "max_behind_ns", result.rate->maxBehindNs },
+            { "end_behind_ns", result.rate->endBehindNs },
+        };
+    }
+    if (result.bytesCopiedPerMessage)
+        json["payload_bytes_copied_per_message"] = *result.bytesCopiedPerMessage;
     nlohmann::json sides = nlohmann::json::array();
     for (const auto& side : result.sides)
         sides.push_back(sideJson(side));
@@ -270,6 +367,26 @@ void from_json(const nlohmann::json& json, RunResult& result)
     result.partial = json.value("partial", false);
     result.error = json.value("error", "");
     result.samplesNotWritten = whole<std::uint64_t>(json, "samples_not_written", 0);
+    spec.topology = parseTopology(json.value("topology", "pair")).value_or(Topology::Pair);
+    spec.subscribers = whole<unsigned>(json, "subscribers", 1U);
+    spec.publishers = whole<unsigned>(json, "publishers", 1U);
+    if (const auto members = json.find("members"); members != json.end() && members->is_array()) {
+        for (const auto& member : *members) {
+            if (member.is_object())
+                result.members.push_back(memberFromJson(member));
+        }
+    }
+    if (const auto rate = json.find("rate"); rate != json.end() && rate->is_object()) {
+        RateReport report;
+        report.offered = rate->value("offered", 0.0);
+        report.achieved = rate->value("achieved", 0.0);
+        report.maxBehindNs = whole<std::uint64_t>(*rate, "max_behind_ns", 0);
+        report.endBehindNs = whole<std::uint64_t>(*rate, "end_behind_ns", 0);
+        spec.rate = report.offered;
+        result.rate = report;
+    }
+    if (const auto copied = json.find("payload_bytes_copied_per_message"); copied != json.end() && copied->is_number())
+        result.bytesCopiedPerMessage = copied->get<double>();
     if (const auto sides = json.find("sides"); sides != json.end() && sides->is_array()) {
         for (const auto& side : *sides) {
             if (side.is_object())

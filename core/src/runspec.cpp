@@ -23,6 +23,30 @@ std::string_view toString(Placement placement)
     return "unpinned";
 }
 
+std::string_view toString(Topology topology)
+{
+    switch (topology) {
+    case Topology::FanOut:
+        return "fanout";
+    case Topology::FanIn:
+        return "fanin";
+    case Topology::Pair:
+        break;
+    }
+    return "pair";
+}
+
+std::optional<Topology> parseTopology(std::string_view text)
+{
+    if (text == "pair")
+        return Topology::Pair;
+    if (text == "fanout")
+        return Topology::FanOut;
+    if (text == "fanin")
+        return Topology::FanIn;
+    return std::nullopt;
+}
+
 std::optional<Mode> parseMode(std::string_view text)
 {
     if (text == "pingpong")
@@ -41,6 +65,19 @@ std::optional<Placement> parsePlacement(std::string_view text)
     if (text == "cross-core")
         return Placement::CrossCore;
     return std::nullopt;
+}
+
+unsigned RunSpec::members() const
+{
+    switch (topology) {
+    case Topology::FanOut:
+        return subscribers;
+    case Topology::FanIn:
+        return publishers;
+    case Topology::Pair:
+        break;
+    }
+    return 1;
 }
 
 std::optional<std::string> RunSpec::option(std::string_view name) const
@@ -62,6 +99,10 @@ void to_json(nlohmann::json& json, const RunSpec& spec)
         { "warmup_s", spec.warmupS },
         { "placement", toString(spec.placement) },
         { "workers", spec.workers },
+        { "topology", toString(spec.topology) },
+        { "subscribers", spec.subscribers },
+        { "publishers", spec.publishers },
+        { "rate", spec.rate },
         { "options", spec.options },
     };
 }
@@ -127,6 +168,23 @@ void from_json(const nlohmann::json& json, RunSpec& spec)
         throw UsageError("workers " + std::to_string(workerCount) + " is out of range: allowed is 1 to "
             + std::to_string(RunSpec::kMaxWorkers) + " sender/receiver pairs");
     spec.workers = static_cast<unsigned>(workerCount);
+
+    const auto topologyText = field<std::string>(json, "topology", "a topology", "pair");
+    const auto topology = parseTopology(topologyText);
+    if (!topology)
+        throw UsageError("topology \"" + topologyText + "\" is not one of: pair, fanout, fanin");
+    spec.topology = *topology;
+    for (const char* name : { "subscribers", "publishers" }) {
+        const auto& count = json.find(name);
+        if (count != json.end() && !count->is_number_unsigned())
+            badField(name, "a whole number from 1 to " + std::to_string(RunSpec::kMaxMembers));
+        const auto value = field<std::uint64_t>(json, name, "a whole number", 1);
+        if (value > RunSpec::kMaxMembers)
+            throw UsageError(std::string(name) + " " + std::to_string(value) + " is out of range: allowed is 1 to "
+                + std::to_string(RunSpec::kMaxMembers));
+        (std::string_view(name) == "subscribers" ? spec.subscribers : spec.publishers) = static_cast<unsigned>(value);
+    }
+    spec.rate = field<double>(json, "rate", "a number of messages per second (0: as fast as possible)", 0.0);
     const auto options = json.find("options");
     if (options != json.end()) {
         if (!options->is_object())
@@ -163,6 +221,31 @@ void checkGeneralLimits(const RunSpec& spec)
     if (spec.workers < 1 || spec.workers > RunSpec::kMaxWorkers)
         throw UsageError("workers " + std::to_string(spec.workers) + " is out of range: allowed is 1 to "
             + std::to_string(RunSpec::kMaxWorkers) + " sender/receiver pairs");
+    for (const auto& [count, name] :
+        { std::pair { spec.subscribers, "subscribers" }, { spec.publishers, "publishers" } }) {
+        if (count < 1 || count > RunSpec::kMaxMembers)
+            throw UsageError(std::string(name) + " " + std::to_string(count) + " is out of range: allowed is 1 to "
+                + std::to_string(RunSpec::kMaxMembers));
+    }
+    if (spec.topology != Topology::FanOut && spec.subscribers != 1)
+        throw UsageError("subscribers " + std::to_string(spec.subscribers) + " needs the fanout topology (topology is "
+            + std::string(toString(spec.topology)) + ")");
+    if (spec.topology != Topology::FanIn && spec.publishers != 1)
+        throw UsageError("publishers " + std::to_string(spec.publishers) + " needs the fanin topology (topology is "
+            + std::string(toString(spec.topology)) + ")");
+    if (spec.topology != Topology::Pair && spec.workers != 1)
+        throw UsageError("workers " + std::to_string(spec.workers) + " applies to the pair topology only; a "
+            + std::string(toString(spec.topology)) + " run has one hub and its members");
+    if (spec.topology != Topology::Pair && spec.members() * spec.messageSize > RunSpec::kMaxHubBytes)
+        throw UsageError(std::to_string(spec.members()) + " "
+            + (spec.topology == Topology::FanOut ? "subscribers" : "publishers") + " of "
+            + formatBytes(spec.messageSize) + " messages is " + formatBytes(spec.members() * spec.messageSize)
+            + " in flight at once, above the limit of " + formatBytes(RunSpec::kMaxHubBytes)
+            + "; use fewer members or smaller messages");
+    if (!std::isfinite(spec.rate) || spec.rate < 0.0 || spec.rate > RunSpec::kMaxRate)
+        throw UsageError("rate " + formatRate(spec.rate)
+            + " is out of range: allowed is 0 (as fast as possible) or more than 0 up to "
+            + formatRate(RunSpec::kMaxRate));
 }
 
 } // namespace ipcpg

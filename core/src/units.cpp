@@ -99,11 +99,11 @@ std::optional<std::uint64_t> parseByteCount(std::string_view text)
     return std::nullopt;
 }
 
-std::optional<double> parseSeconds(std::string_view text)
+namespace {
+
+// A plain decimal number, 0 or more, finite, nothing around it (no sign either).
+std::optional<double> nonNegativeDecimal(std::string_view text)
 {
-    text = trim(text);
-    if (!text.empty() && lower(text.back()) == 's')
-        text.remove_suffix(1);
     if (text.empty() || text.front() == '-' || text.front() == '+')
         return std::nullopt;
     double value = 0;
@@ -111,6 +111,35 @@ std::optional<double> parseSeconds(std::string_view text)
     if (ec != std::errc {} || end != text.data() + text.size() || !std::isfinite(value) || value < 0)
         return std::nullopt;
     return value;
+}
+
+} // namespace
+
+std::optional<double> parseSeconds(std::string_view text)
+{
+    text = trim(text);
+    if (!text.empty() && lower(text.back()) == 's')
+        text.remove_suffix(1);
+    return nonNegativeDecimal(text);
+}
+
+std::optional<double> parseRatePerSecond(std::string_view text)
+{
+    text = trim(text);
+    if (text.size() > 2 && text.substr(text.size() - 2) == "/s")
+        text.remove_suffix(2);
+    double multiple = 1;
+    if (!text.empty() && (text.back() == 'k' || text.back() == 'K')) {
+        multiple = 1e3;
+        text.remove_suffix(1);
+    } else if (!text.empty() && text.back() == 'M') {
+        multiple = 1e6;
+        text.remove_suffix(1);
+    }
+    const auto value = nonNegativeDecimal(text);
+    if (!value)
+        return std::nullopt;
+    return *value * multiple;
 }
 
 std::string formatBytes(std::uint64_t bytes)

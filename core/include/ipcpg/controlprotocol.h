@@ -26,6 +26,15 @@ struct HelloMessage {
     double clockReadNs = 0;
 };
 
+// One subscriber or publisher of a fan-out or fan-in so far: running totals, for a live table.
+struct MemberSample {
+    int index = 0;
+    std::uint64_t messages = 0;
+    std::uint64_t lost = 0;
+    std::uint64_t integrityErrors = 0;
+    LatencySummary latencyNs; // of everything measured so far
+};
+
 // Progress over the last interval (about 100 ms) plus running totals.
 // A live sample. Its interval runs from the previous sample the lead could write: a sample the
 // front end had no room for is never lost, the next one covers its interval too. So the interval
@@ -50,6 +59,7 @@ struct SampleMessage {
     std::uint64_t expected = 0;
     std::uint64_t observed = 0;
     std::uint64_t samplesNotWritten = 0; // so far: the control pipe was full (their data is in this one)
+    std::vector<MemberSample> members; // fan-out and fan-in runs: one per member, in index order
 };
 
 // The part of a sample's interval that was measured: the first interval after warm-up is partly

@@ -50,6 +50,14 @@ SizeList parseMessageSizeList(std::string_view text);
 // else gives an error naming the text and the allowed range.
 Parsed<double> parseDuration(std::string_view text, double minS = 0.0, double maxS = RunSpec::kMaxDurationS);
 
+// An offered load in messages per second ("10k", "2.5M", "500"): more than 0 and at most
+// RunSpec::kMaxRate. "off" or an empty text is not a rate: front ends map those to 0 themselves.
+Parsed<double> parseOfferedRate(std::string_view text);
+
+// The subscribers or publishers of a fan-out or fan-in: a whole number from 1 to
+// RunSpec::kMaxMembers.
+Parsed<unsigned> parseMemberCount(std::string_view text);
+
 // Whether MechanismRegistry::validate would refuse the spec, and its one-line reason if so. The
 // spec is not changed (validation runs on a copy). Exceptions other than UsageError (none are
 // expected) propagate.

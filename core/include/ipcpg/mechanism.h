@@ -37,12 +37,25 @@ enum class ErrorAccounting {
     SyncRace, // deliberately unsynchronised: damage is the race being demonstrated (sync errors)
 };
 
+// Whether a mechanism connects one hub to several members in a topology, and how; or why not.
+struct TopologySupport {
+    bool supported = false;
+    std::string how; // supported: how it is done (for `ipcpg list`); not: why not (the refusal)
+};
+
 struct MechanismInfo {
     std::string id; // stable: part of the command-line contract (packaging/man/ipcpg.1.in)
     std::string title; // "Anonymous pipe"
     std::string summary; // one line for `ipcpg list`
     std::vector<Mode> modes;
     std::vector<OptionSpec> options;
+    TopologySupport fanout;
+    TopologySupport fanin;
+
+    const TopologySupport* support(Topology topology) const
+    {
+        return topology == Topology::FanOut ? &fanout : topology == Topology::FanIn ? &fanin : nullptr;
+    }
 };
 
 // What a transport needs to know to set itself up for one pair.
@@ -67,6 +80,11 @@ public:
 
     // Whether verification findings are integrity errors, losses or sync errors.
     virtual ErrorAccounting accounting(const MechanismOptions&) const { return ErrorAccounting::Integrity; }
+
+    // How many times the payload of one delivered message is copied from one buffer to another
+    // with these options (a write into the kernel, a read out of it, a copy into a ring), where
+    // the mechanism knows; nullopt where it cannot say.
+    virtual std::optional<double> payloadCopies(const MechanismOptions&) const { return std::nullopt; }
 
     // Checks beyond size, mode and option values (e.g. an option that needs another); returns a
     // message naming the problem, or nothing.

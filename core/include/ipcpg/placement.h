@@ -14,6 +14,12 @@ std::vector<int> allowedCpus();
 // spread over the allowed CPUs round robin. Throws UsageError when cross-core is impossible.
 std::vector<int> planPlacement(Placement placement, unsigned pairs);
 
+// The CPU for the hub of a fan-out or fan-in (index 0) and each of its `members` (index 1 + i).
+// same-core puts them all on one CPU; cross-core gives the hub a CPU of its own where there are
+// more than two and spreads the members round robin over the others. Throws UsageError when
+// cross-core is impossible.
+std::vector<int> planHubPlacement(Placement placement, unsigned members);
+
 // Pins the calling process to `cpu` (no-op for -1). Throws Error when the kernel refuses.
 void pinToCpu(int cpu);
 

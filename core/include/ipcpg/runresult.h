@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@ struct LatencySummary {
 // process (wait4), so they include the kernel work done on its behalf.
 struct SideReport {
     std::string role; // "initiator", "responder", "sender", "receiver"
+    std::string name; // "sender of pair 0", "publisher", "subscriber 3", ...
     int pair = 0;
     int pid = 0;
     std::vector<int> cpus; // every CPU it was seen running on
@@ -33,6 +35,30 @@ struct SideReport {
     std::uint64_t messagesSent = 0;
     std::uint64_t messagesReceived = 0;
     std::string exit; // "exited 0", "killed by signal 9 (Killed)", ...
+};
+
+// One subscriber of a fan-out or one publisher of a fan-in: what it got (or, for a publisher,
+// what the receiver got from it) and what its process cost.
+struct MemberReport {
+    std::string role; // "subscriber" or "publisher"
+    int index = 0;
+    std::uint64_t messages = 0; // measured messages delivered to it (from it, in a fan-in)
+    std::uint64_t lost = 0;
+    std::uint64_t integrityErrors = 0;
+    LatencySummary latencyNs;
+    LatencyHistogram histogram;
+    double userS = 0;
+    double sysS = 0;
+    std::uint64_t voluntarySwitches = 0;
+    std::uint64_t involuntarySwitches = 0;
+};
+
+// An open-loop run's schedule against what happened (RunSpec::rate).
+struct RateReport {
+    double offered = 0; // messages per second each receiver was offered
+    double achieved = 0; // what the senders really sent in the measured window, per receiver
+    std::uint64_t maxBehindNs = 0; // the furthest a sender fell behind its schedule
+    std::uint64_t endBehindNs = 0; // how far behind it was with its last message
 };
 
 struct RunResult {
@@ -64,7 +90,17 @@ struct RunResult {
     // Live samples the lead could not write because the front end did not read in time (a busy
     // GUI). Nothing of theirs is lost: each following sample carried it.
     std::uint64_t samplesNotWritten = 0;
+    // Fan-out and fan-in: one entry per subscriber or publisher, in index order. `messages` above
+    // is then their sum: messages delivered, each subscriber's copy counted.
+    std::vector<MemberReport> members;
+    std::optional<RateReport> rate; // set when the run had an offered rate
+    // Payload bytes the mechanism copies per delivered message, where its copies are known.
+    std::optional<double> bytesCopiedPerMessage;
 
+    // The member whose latency is worst (highest p99, then p50) and best: what the slowest
+    // subscriber feels is the headline of a fan-out. Null when there are no members.
+    const MemberReport* slowestMember() const;
+    const MemberReport* fastestMember() const;
     double cpuNsPerMessage() const;
     double switchesPerMessage() const;
 };

@@ -21,10 +21,19 @@ enum class Placement {
     CrossCore, // each side on its own CPU: every hand-off crosses caches and may wake an idle CPU
 };
 
+// How the processes of a run are connected.
+enum class Topology {
+    Pair, // one sender and one receiver (RunSpec::workers independent pairs of them)
+    FanOut, // one publisher, RunSpec::subscribers subscribers: every subscriber gets every message
+    FanIn, // RunSpec::publishers publishers into one receiver, each publisher's order kept
+};
+
 std::string_view toString(Mode mode);
 std::string_view toString(Placement placement);
+std::string_view toString(Topology topology);
 std::optional<Mode> parseMode(std::string_view text);
 std::optional<Placement> parsePlacement(std::string_view text);
+std::optional<Topology> parseTopology(std::string_view text);
 
 // Mechanism-specific settings by name ("sync" -> "semaphore", "payload" -> "shm"). The names and
 // allowed values are declared by each mechanism (MechanismInfo::options); validation fills in
@@ -38,6 +47,10 @@ struct RunSpec {
     static constexpr double kMaxWarmupS = 60.0;
     static constexpr unsigned kMaxWorkers = 16;
     static constexpr std::uint64_t kMaxMessages = 1ULL << 40;
+    static constexpr unsigned kMaxMembers = 64; // subscribers of a fan-out, publishers of a fan-in
+    static constexpr double kMaxRate = 100e6; // messages per second: beyond any mechanism here
+    // Members times message size: a hub keeps at least one message per member in flight.
+    static constexpr std::uint64_t kMaxHubBytes = 64ULL << 20;
 
     std::string mechanism;
     Mode mode = Mode::PingPong;
@@ -46,10 +59,18 @@ struct RunSpec {
     std::uint64_t messages = 0; // when non-zero: stop after this many measured messages instead
     double warmupS = 0.1; // excluded from the statistics, reported separately
     Placement placement = Placement::Unpinned;
-    unsigned workers = 1; // independent sender/receiver pairs running at once
+    unsigned workers = 1; // independent sender/receiver pairs running at once (pair topology)
+    Topology topology = Topology::Pair;
+    unsigned subscribers = 1; // fan-out only
+    unsigned publishers = 1; // fan-in only
+    // Offered load: each sender sends on a fixed schedule of this many messages per second and
+    // latency counts from the scheduled send time. 0: as fast as the mechanism accepts.
+    double rate = 0;
     MechanismOptions options;
 
     std::optional<std::string> option(std::string_view name) const;
+    // The subscribers (fan-out) or publishers (fan-in) on the far side of the hub; 1 for a pair.
+    unsigned members() const;
 };
 
 // JSON (de)serialisation with man ipcpg's field names. from_json throws UsageError naming the

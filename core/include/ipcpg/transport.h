@@ -72,6 +72,13 @@ public:
     // Blocks for the next frame. The span is valid until releaseReceive().
     virtual Received receive() = 0;
     virtual void releaseReceive() { }
+
+    // For a receiver that serves several transports at once (the receiver of a fan-in): the
+    // descriptor that polls readable (or hung up) when receive() has something for this side, or
+    // -1 when the transport has none and cannot be served alongside others. Valid after attach().
+    virtual int receiveReadyFd() const { return -1; }
+    // receive() would return a frame already read from the kernel, whatever the descriptor says.
+    virtual bool holdsReceivedFrame() const { return false; }
 };
 
 class NotificationTransport : public Transport {

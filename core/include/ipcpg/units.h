@@ -15,6 +15,11 @@ std::optional<std::uint64_t> parseByteCount(std::string_view text);
 // Parses seconds with decimals ("0.5", "2", "1.5s"). Rejects negatives, NaN and infinity.
 std::optional<double> parseSeconds(std::string_view text);
 
+// Parses a rate in events per second with decimals and an optional decimal multiple: "500",
+// "2.5k", "10K", "1M" (k = 1000, M = 1000000; a trailing "/s" is allowed). Rejects negatives,
+// NaN, infinity and anything else.
+std::optional<double> parseRatePerSecond(std::string_view text);
+
 // Parses a plain non-negative decimal integer; nullopt on anything else or overflow.
 std::optional<std::uint64_t> parseCount(std::string_view text);
 

@@ -4,6 +4,7 @@
 #include <array>
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <sys/mman.h>
@@ -22,6 +23,7 @@
 #include "ipcpg/placement.h"
 #include "ipcpg/runresources.h"
 #include "ipcpg/transport.h"
+#include "ipcpg/units.h"
 #include "ipcpg/workerprocess.h"
 #include "sys/clock.h"
 #include "sys/futexword.h"
@@ -42,10 +44,12 @@ public:
         if (memory == MAP_FAILED)
             throwSystemError("cannot map the run's statistics block", errno);
         m_block = new (memory) ControlBlock {};
-        for (SideCounters& side : m_block->sides) {
-            side.latency.min.store(~std::uint64_t { 0 }, std::memory_order_relaxed);
-            side.lastCpu.store(-1, std::memory_order_relaxed);
+        for (auto& link : m_block->ends) {
+            for (EndCounters& end : link)
+                end.latency.min.store(~std::uint64_t { 0 }, std::memory_order_relaxed);
         }
+        for (ProcessSlot& process : m_block->processes)
+            process.lastCpu.store(-1, std::memory_order_relaxed);
     }
     ~SharedControl() { munmap(m_block, sizeof(ControlBlock)); }
     SharedControl(const SharedControl&) = delete;
@@ -57,15 +61,89 @@ private:
     ControlBlock* m_block = nullptr;
 };
 
-std::vector<int> cpusOf(const SideCounters& counters)
+std::vector<int> cpusOf(const ProcessSlot& process)
 {
     std::vector<int> cpus;
-    const std::uint64_t mask = counters.cpuMask.load(std::memory_order_relaxed);
+    const std::uint64_t mask = process.cpuMask.load(std::memory_order_relaxed);
     for (int cpu = 0; cpu < 64; ++cpu) {
         if ((mask >> cpu) & 1U)
             cpus.push_back(cpu);
     }
     return cpus;
+}
+
+// For tests only: IPCPG_TEST_HANDLING_DELAY="member:microseconds" makes that member (a
+// subscriber or publisher index; the receiving side of that pair) take so long over each message.
+struct HandlingDelay {
+    int member = -1;
+    std::uint64_t ns = 0;
+};
+
+HandlingDelay handlingDelayFromEnvironment()
+{
+    const char* text = std::getenv("IPCPG_TEST_HANDLING_DELAY");
+    HandlingDelay delay;
+    if (text == nullptr)
+        return delay;
+    const std::string value(text);
+    const auto colon = value.find(':');
+    const auto member = parseCount(value.substr(0, colon));
+    const auto us = colon == std::string::npos ? std::nullopt : parseCount(value.substr(colon + 1));
+    if (!member || !us || *member >= RunSpec::kMaxMembers || *us > 1'000'000)
+        throw UsageError("IPCPG_TEST_HANDLING_DELAY \"" + value
+            + "\" is not member:microseconds (a member below 64, at most 1000000 us)");
+    delay.member = static_cast<int>(*member);
+    delay.ns = *us * 1000;
+    return delay;
+}
+
+// One process of the run: what it is called, which end of which links it holds, its schedule.
+struct ProcessPlan {
+    std::string name; // for messages: "sender of pair 0", "publisher", "subscriber 3"
+    std::string comm; // the process name ps shows
+    Side side = Side::A;
+    std::vector<int> links;
+    int member = -1; // the subscriber or publisher it is; the pair, for a side of a pair
+    double rate = 0;
+    std::uint64_t scheduleOffsetNs = 0;
+};
+
+// The processes of a run, in the order they are forked (ControlBlock::processes, ChildSet):
+// pair: A and B of pair 0, then of pair 1, ...; fan-out and fan-in: the hub, then member 0, 1, ...
+// A fan-in's publishers share the offered rate, their schedules spread evenly over one period.
+std::vector<ProcessPlan> planProcesses(const RunSpec& spec)
+{
+    std::vector<ProcessPlan> plan;
+    const auto role = [&](Side side) { return roleName(roleOf(spec.mode, side)); };
+    if (spec.topology == Topology::Pair) {
+        for (unsigned pair = 0; pair < spec.workers; ++pair) {
+            const int link = static_cast<int>(pair);
+            const std::string number = std::to_string(pair);
+            plan.push_back(
+                { role(Side::A) + " of pair " + number, "ipcpg-A" + number, Side::A, { link }, link, spec.rate, 0 });
+            plan.push_back({ role(Side::B) + " of pair " + number, "ipcpg-B" + number, Side::B, { link }, link, 0, 0 });
+        }
+        return plan;
+    }
+    const bool fanOut = spec.topology == Topology::FanOut;
+    const unsigned members = spec.members();
+    ProcessPlan hub { fanOut ? "publisher" : "receiver", fanOut ? "ipcpg-pub" : "ipcpg-recv",
+        fanOut ? Side::A : Side::B, {}, -1, fanOut ? spec.rate : 0, 0 };
+    for (unsigned member = 0; member < members; ++member)
+        hub.links.push_back(static_cast<int>(member));
+    plan.push_back(std::move(hub));
+    for (unsigned member = 0; member < members; ++member) {
+        const std::string number = std::to_string(member);
+        ProcessPlan process { (fanOut ? "subscriber " : "publisher ") + number,
+            (fanOut ? "ipcpg-sub" : "ipcpg-pub") + number, fanOut ? Side::B : Side::A, { static_cast<int>(member) },
+            static_cast<int>(member), 0, 0 };
+        if (!fanOut && spec.rate > 0) {
+            process.rate = spec.rate / members;
+            process.scheduleOffsetNs = static_cast<std::uint64_t>(1e9 / spec.rate * member);
+        }
+        plan.push_back(std::move(process));
+    }
+    return plan;
 }
 
 class LeadWorker final : public LeadFor<RunSpec> {
@@ -83,23 +161,31 @@ private:
     void sample(std::uint64_t now) override { takeSample(now, false); }
     void takeSample(std::uint64_t now, bool last);
     RunResult buildResult();
-    std::size_t sideIndex(unsigned pair, Side side) const { return 2 * pair + (side == Side::A ? 0 : 1); }
-    std::size_t measuringSide(unsigned pair) const
+    void addMembers(RunResult& result) const;
+    std::optional<RateReport> rateReport(double durationS) const;
+    int linkCount() const { return static_cast<int>(m_links); }
+    // The end of a link that takes its latency and counts its messages.
+    const EndCounters& measuringEnd(int link) const
     {
-        return sideIndex(pair, m_spec.mode == Mode::PingPong ? Side::A : Side::B);
+        return (*m_control)->end(link, m_spec.mode == Mode::PingPong ? Side::A : Side::B);
     }
     struct Findings {
         IntegrityCounts integrity;
         std::uint64_t integrityErrors = 0, lost = 0, syncErrors = 0;
+        void add(const Findings& other);
     };
     Findings findings() const;
+    Findings findingsOf(int link) const;
 
     const Mechanism* m_mechanism = nullptr;
     ErrorAccounting m_accounting = ErrorAccounting::Integrity;
+    std::vector<ProcessPlan> m_processes;
     std::vector<int> m_cpuPlan;
+    HandlingDelay m_handlingDelay;
+    unsigned m_links = 0;
     double m_clockReadNs = 0;
     std::unique_ptr<SharedControl> m_control;
-    std::vector<std::unique_ptr<Transport>> m_transports;
+    std::vector<std::unique_ptr<Transport>> m_transports; // one per link
 
     std::uint64_t m_sendersDoneNs = 0;
     std::uint64_t m_plannedEndNs = 0;
@@ -126,7 +212,11 @@ void LeadWorker::prepare()
     registry.validate(m_spec);
     m_mechanism = registry.find(m_spec.mechanism);
     m_accounting = m_mechanism->accounting(m_spec.options);
-    m_cpuPlan = planPlacement(m_spec.placement, m_spec.workers);
+    m_handlingDelay = handlingDelayFromEnvironment();
+    m_processes = planProcesses(m_spec);
+    m_links = m_spec.topology == Topology::Pair ? m_spec.workers : m_spec.members();
+    m_cpuPlan = m_spec.topology == Topology::Pair ? planPlacement(m_spec.placement, m_spec.workers)
+                                                  : planHubPlacement(m_spec.placement, m_spec.members());
 
     RunResources::removeStaleObjects();
     m_resources = std::make_unique<RunResources>();
@@ -138,8 +228,8 @@ void LeadWorker::prepare()
     config.payloadSize = m_spec.messageSize;
     config.frameBytes = frameBytesFor(m_spec.messageSize);
     config.options = m_spec.options;
-    for (unsigned pair = 0; pair < m_spec.workers; ++pair) {
-        config.pair = static_cast<int>(pair);
+    for (unsigned link = 0; link < m_links; ++link) {
+        config.pair = static_cast<int>(link);
         m_transports.push_back(m_mechanism->createTransport(config, *m_resources));
     }
     m_objects = m_resources->describe();
@@ -150,28 +240,39 @@ void LeadWorker::startWorkers()
     watchSignals();
 
     ControlBlock& control = **m_control;
-    for (unsigned pair = 0; pair < m_spec.workers; ++pair) {
-        for (Side side : { Side::A, Side::B }) {
-            const std::size_t index = sideIndex(pair, side);
-            const std::string name = roleName(roleOf(m_spec.mode, side)) + " of pair " + std::to_string(pair);
-            const std::string comm = std::string("ipcpg-") + (side == Side::A ? "A" : "B") + std::to_string(pair);
-            m_children.spawn(name, [&, pair, side, index, comm]() -> int {
-                SideCounters& counters = control.sides[index];
-                return workerLife({ counters.phase, counters.error }, control.go, comm, m_cpuPlan[index],
-                    [&](const std::function<void()>& startNow) {
-                        for (unsigned other = 0; other < m_transports.size(); ++other) {
-                            if (other != pair)
-                                m_transports[other].reset();
-                        }
-                        m_transports[pair]->attach(side);
-                        startNow();
-                        runSide({ &m_spec, m_transports[pair].get(), &control, &counters, side, static_cast<int>(pair),
-                            m_accounting == ErrorAccounting::LossAllowed });
-                    });
-            });
-        }
+    for (std::size_t index = 0; index < m_processes.size(); ++index) {
+        const ProcessPlan& plan = m_processes[index];
+        m_children.spawn(plan.name, [&, index]() -> int {
+            ProcessSlot& process = control.processes[index];
+            return workerLife({ process.phase, process.error }, control.go, plan.comm, m_cpuPlan[index],
+                [&](const std::function<void()>& startNow) {
+                    SideContext context;
+                    context.spec = &m_spec;
+                    context.control = &control;
+                    context.process = &process;
+                    context.side = plan.side;
+                    context.lossy = m_accounting == ErrorAccounting::LossAllowed;
+                    context.rate = plan.rate;
+                    context.scheduleOffsetNs = plan.scheduleOffsetNs;
+                    if (plan.member == m_handlingDelay.member
+                        && plan.side == (m_spec.topology == Topology::FanIn ? Side::A : Side::B))
+                        context.handlingDelayNs = m_handlingDelay.ns;
+                    // Keep this process's links, drop the rest: a side whose peer dies must see
+                    // the pipe or socket close.
+                    for (std::size_t link = 0; link < m_transports.size(); ++link) {
+                        if (std::find(plan.links.begin(), plan.links.end(), static_cast<int>(link)) == plan.links.end())
+                            m_transports[link].reset();
+                    }
+                    for (int link : plan.links) {
+                        m_transports[static_cast<std::size_t>(link)]->attach(plan.side);
+                        context.links.push_back({ link, m_transports[static_cast<std::size_t>(link)].get() });
+                    }
+                    startNow();
+                    runSide(context);
+                });
+        });
     }
-    // The lead keeps no handles: a side whose peer dies must see the pipe or socket close.
+    // The lead keeps no handles, for the same reason.
     m_transports.clear();
 
     sendHello(m_clockReadNs);
@@ -181,7 +282,7 @@ void LeadWorker::startWorkers()
     if (start == 0)
         return;
     m_plannedEndNs = start + static_cast<std::uint64_t>((m_spec.warmupS + m_spec.durationS) * 1e9);
-    m_lastBuckets.assign(m_spec.workers, {});
+    m_lastBuckets.assign(m_links, {});
 }
 
 void LeadWorker::signalStop()
@@ -193,7 +294,8 @@ void LeadWorker::signalStop()
 bool LeadWorker::allReady() const
 {
     for (std::size_t i = 0; i < m_children.children().size(); ++i) {
-        if ((*m_control)->sides[i].phase.load(std::memory_order_acquire) < static_cast<std::uint32_t>(SidePhase::Ready))
+        if ((*m_control)->processes[i].phase.load(std::memory_order_acquire)
+            < static_cast<std::uint32_t>(SidePhase::Ready))
             return false;
     }
     return true;
@@ -220,14 +322,15 @@ void LeadWorker::handleEndedChildren()
         }
         const auto cause = std::find_if(abnormal.begin(), abnormal.end(), killed);
         const std::size_t index = cause != abnormal.end() ? *cause : abnormal.front();
-        SideCounters& counters = (*m_control)->sides[index];
-        fail(describeEnd(index, { counters.phase, counters.error }));
+        ProcessSlot& process = (*m_control)->processes[index];
+        fail(describeEnd(index, { process.phase, process.error }));
     }
-    // Once every A has finished, the B sides have a bounded time to drain and end.
+    // Once every sending process (the A ends) has finished, the others have a bounded time to
+    // drain and end.
     if (m_sendersDoneNs == 0) {
         bool sendersDone = true;
-        for (unsigned pair = 0; pair < m_spec.workers; ++pair) {
-            if (!m_children.child(sideIndex(pair, Side::A)).reaped)
+        for (std::size_t index = 0; index < m_processes.size(); ++index) {
+            if (m_processes[index].side == Side::A && !m_children.child(index).reaped)
                 sendersDone = false;
         }
         if (sendersDone)
@@ -247,10 +350,16 @@ void LeadWorker::checkProgress(std::uint64_t now)
         }
     }
     // Progress watchdog: a run whose counters stand still this long is hung, whatever its plan.
+    // An open-loop run at a low rate moves at least once per scheduled message.
     std::uint64_t progress = 0;
-    for (const SideCounters& side : (*m_control)->sides)
-        progress += side.sent.load(std::memory_order_relaxed) + side.received.load(std::memory_order_relaxed);
-    if (madeNoProgressFor(kNoProgressLimitNs, progress, now)) {
+    for (int link = 0; link < linkCount(); ++link) {
+        for (Side side : { Side::A, Side::B }) {
+            const EndCounters& end = (*m_control)->end(link, side);
+            progress += end.sent.load(std::memory_order_relaxed) + end.received.load(std::memory_order_relaxed);
+        }
+    }
+    const std::uint64_t scheduleGapNs = m_spec.rate > 0 ? static_cast<std::uint64_t>(2e9 / m_spec.rate) : 0;
+    if (madeNoProgressFor(kNoProgressLimitNs + scheduleGapNs, progress, now)) {
         fail("the run made no progress for 5 s: a worker is blocked (" + m_spec.mechanism + ")");
         return;
     }
@@ -258,16 +367,37 @@ void LeadWorker::checkProgress(std::uint64_t now)
         fail("the run did not finish within 5 s after its planned end");
 }
 
+void LeadWorker::Findings::add(const Findings& other)
+{
+    integrity.badSize += other.integrity.badSize;
+    integrity.badChecksum += other.integrity.badChecksum;
+    integrity.gaps += other.integrity.gaps;
+    integrity.missing += other.integrity.missing;
+    integrity.duplicates += other.integrity.duplicates;
+    integrity.reordered += other.integrity.reordered;
+    integrityErrors += other.integrityErrors;
+    lost += other.lost;
+    syncErrors += other.syncErrors;
+}
+
 LeadWorker::Findings LeadWorker::findings() const
+{
+    Findings found;
+    for (int link = 0; link < linkCount(); ++link)
+        found.add(findingsOf(link));
+    return found;
+}
+
+LeadWorker::Findings LeadWorker::findingsOf(int link) const
 {
     Findings found;
     const ControlBlock& control = **m_control;
     std::uint64_t lostBySequence = 0;
-    for (std::size_t i = 0; i < 2 * std::size_t { m_spec.workers }; ++i) {
-        const IntegrityCounts counts = control.sides[i].integrity();
+    for (Side side : { Side::A, Side::B }) {
+        const IntegrityCounts counts = control.end(link, side).integrity();
         // In ping-pong a lost request leaves a gap at the responder and a timed-out round trip at
         // the initiator: one loss, counted where every round trip is counted, at the initiator.
-        const bool countsLoss = m_spec.mode == Mode::Stream || i % 2 == 0;
+        const bool countsLoss = m_spec.mode == Mode::Stream || side == Side::A;
         found.integrity.badSize += counts.badSize;
         found.integrity.badChecksum += counts.badChecksum;
         found.integrity.gaps += counts.gaps;
@@ -286,14 +416,12 @@ LeadWorker::Findings LeadWorker::findings() const
         // Messages sent but never received, including any lost after the last one that arrived.
         std::uint64_t lostByCount = 0;
         if (m_spec.mode == Mode::Stream) {
-            for (unsigned pair = 0; pair < m_spec.workers; ++pair) {
-                const std::uint64_t sent = control.sides[sideIndex(pair, Side::A)].sent.load(std::memory_order_relaxed);
-                const SideCounters& receiver = control.sides[sideIndex(pair, Side::B)];
-                const std::uint64_t received = receiver.received.load(std::memory_order_relaxed)
-                    - std::min(receiver.received.load(std::memory_order_relaxed),
-                        receiver.duplicates.load(std::memory_order_relaxed));
-                lostByCount += sent > received ? sent - received : 0;
-            }
+            const std::uint64_t sent = control.end(link, Side::A).sent.load(std::memory_order_relaxed);
+            const EndCounters& receiver = control.end(link, Side::B);
+            const std::uint64_t received = receiver.received.load(std::memory_order_relaxed)
+                - std::min(receiver.received.load(std::memory_order_relaxed),
+                    receiver.duplicates.load(std::memory_order_relaxed));
+            lostByCount = sent > received ? sent - received : 0;
         }
         found.lost = std::max(lostBySequence, lostByCount);
         break;
@@ -320,13 +448,13 @@ void LeadWorker::takeSample(std::uint64_t now, bool last)
     LatencyHistogram interval;
     std::uint64_t measured = 0;
     auto seen = m_lastBuckets;
-    for (unsigned pair = 0; pair < m_spec.workers; ++pair) {
-        const SideCounters& side = control.sides[measuringSide(pair)];
-        measured += side.measured.load(std::memory_order_relaxed);
-        auto& counts = seen[pair];
+    for (int link = 0; link < linkCount(); ++link) {
+        const EndCounters& end = measuringEnd(link);
+        measured += end.measured.load(std::memory_order_relaxed);
+        auto& counts = seen[static_cast<std::size_t>(link)];
         std::vector<LatencyHistogram::Bucket> delta;
         for (int b = 0; b < HistogramLayout::kBucketCount; ++b) {
-            const std::uint64_t count = side.latency.buckets[b].load(std::memory_order_relaxed);
+            const std::uint64_t count = end.latency.buckets[b].load(std::memory_order_relaxed);
             const auto index = static_cast<std::size_t>(b);
             if (count > counts[index])
                 delta.emplace_back(static_cast<std::uint32_t>(b), count - counts[index]);
@@ -344,6 +472,14 @@ void LeadWorker::takeSample(std::uint64_t now, bool last)
     sample.integrityErrors = found.integrityErrors;
     sample.lost = found.lost;
     sample.syncErrors = found.syncErrors;
+    if (m_spec.topology != Topology::Pair) {
+        for (int link = 0; link < linkCount(); ++link) {
+            const EndCounters& end = measuringEnd(link);
+            const Findings mine = findingsOf(link);
+            sample.members.push_back({ link, end.measured.load(std::memory_order_relaxed), mine.lost,
+                mine.integrityErrors, LatencySummary::of(end.latency.snapshot()) });
+        }
+    }
     const ProcessCost cost = m_children.liveCost();
     sample.cpuUserS = cost.userS;
     sample.cpuSysS = cost.sysS;
@@ -352,6 +488,61 @@ void LeadWorker::takeSample(std::uint64_t now, bool last)
     if (publishSample(sample, now, last)) {
         m_lastMeasured = measured;
         m_lastBuckets = std::move(seen);
+    }
+}
+
+std::optional<RateReport> LeadWorker::rateReport(double durationS) const
+{
+    if (m_spec.rate <= 0)
+        return std::nullopt;
+    const ControlBlock& control = **m_control;
+    RateReport report;
+    report.offered = m_spec.rate;
+    std::uint64_t sent = 0;
+    std::uint64_t spanNs = 0;
+    for (int link = 0; link < linkCount(); ++link) {
+        const EndCounters& sender = control.end(link, Side::A);
+        sent += sender.measuredSent.load(std::memory_order_relaxed);
+        report.maxBehindNs = std::max(report.maxBehindNs, sender.maxBehindNs.load(std::memory_order_relaxed));
+        report.endBehindNs = std::max(report.endBehindNs, sender.lastBehindNs.load(std::memory_order_relaxed));
+        const std::uint64_t windowStart = control.windowStartNs[link].load(std::memory_order_relaxed);
+        const std::uint64_t lastSent = sender.lastSentNs.load(std::memory_order_relaxed);
+        if (windowStart != 0 && lastSent > windowStart)
+            spanNs = std::max(spanNs, lastSent - windowStart);
+    }
+    // Per receiver: each pair's receiver, each subscriber, or the one receiver of a fan-in.
+    const double receivers = m_spec.topology == Topology::FanIn ? 1.0 : static_cast<double>(m_links);
+    const double seconds = spanNs > 0 ? static_cast<double>(spanNs) / 1e9 : durationS;
+    if (seconds > 0)
+        report.achieved = static_cast<double>(sent) / receivers / seconds;
+    return report;
+}
+
+void LeadWorker::addMembers(RunResult& result) const
+{
+    if (m_spec.topology == Topology::Pair)
+        return;
+    const char* role = m_spec.topology == Topology::FanOut ? "subscriber" : "publisher";
+    for (std::size_t index = 0; index < m_processes.size(); ++index) {
+        const ProcessPlan& plan = m_processes[index];
+        if (plan.member < 0)
+            continue;
+        const EndCounters& end = measuringEnd(plan.member);
+        MemberReport member;
+        member.role = role;
+        member.index = plan.member;
+        member.messages = end.measured.load(std::memory_order_relaxed);
+        member.histogram = end.latency.snapshot();
+        member.latencyNs = LatencySummary::of(member.histogram);
+        const Findings found = findingsOf(plan.member);
+        member.lost = found.lost;
+        member.integrityErrors = found.integrityErrors;
+        const ChildSet::Child& child = m_children.child(index);
+        member.userS = child.cost.userS;
+        member.sysS = child.cost.sysS;
+        member.voluntarySwitches = child.cost.voluntarySwitches;
+        member.involuntarySwitches = child.cost.involuntarySwitches;
+        result.members.push_back(std::move(member));
     }
 }
 
@@ -365,17 +556,17 @@ RunResult LeadWorker::buildResult()
     result.warmupS = m_spec.warmupS;
 
     std::uint64_t spanNs = 0;
-    for (unsigned pair = 0; pair < m_spec.workers; ++pair) {
-        const SideCounters& side = control.sides[measuringSide(pair)];
-        result.messages += side.measured.load(std::memory_order_relaxed);
-        result.histogram.merge(side.latency.snapshot());
-        const std::uint64_t windowStart = control.windowStartNs[pair].load(std::memory_order_relaxed);
-        const std::uint64_t last = side.lastMeasuredNs.load(std::memory_order_relaxed);
+    for (int link = 0; link < linkCount(); ++link) {
+        const EndCounters& end = measuringEnd(link);
+        result.messages += end.measured.load(std::memory_order_relaxed);
+        result.histogram.merge(end.latency.snapshot());
+        const std::uint64_t windowStart = control.windowStartNs[link].load(std::memory_order_relaxed);
+        const std::uint64_t last = end.lastMeasuredNs.load(std::memory_order_relaxed);
         if (windowStart != 0 && last > windowStart)
             spanNs = std::max(spanNs, last - windowStart);
-        for (Side s : { Side::A, Side::B })
-            result.warmupMessages = std::max(
-                result.warmupMessages, control.sides[sideIndex(pair, s)].warmup.load(std::memory_order_relaxed));
+        for (Side side : { Side::A, Side::B })
+            result.warmupMessages
+                = std::max(result.warmupMessages, control.end(link, side).warmup.load(std::memory_order_relaxed));
     }
     result.latencyKind = result.histogram.count() == 0 ? "none"
         : m_spec.mode == Mode::PingPong                ? "round-trip"
@@ -395,17 +586,26 @@ RunResult LeadWorker::buildResult()
     result.syncErrors = found.syncErrors;
 
     for (std::size_t i = 0; i < m_children.children().size(); ++i) {
-        const SideCounters& counters = control.sides[i];
+        const ProcessSlot& process = control.processes[i];
+        const ProcessPlan& plan = m_processes[i];
         SideReport side;
-        side.pair = static_cast<int>(i / 2);
-        side.role = roleName(roleOf(m_spec.mode, i % 2 == 0 ? Side::A : Side::B));
-        side.cpus = cpusOf(counters);
-        side.messagesSent = counters.sent.load(std::memory_order_relaxed);
-        side.messagesReceived = counters.received.load(std::memory_order_relaxed);
+        side.name = plan.name;
+        side.pair = m_spec.topology == Topology::Pair ? plan.member : 0;
+        side.role = roleName(roleOf(m_spec.mode, plan.side));
+        side.cpus = cpusOf(process);
+        for (int link : plan.links) {
+            side.messagesSent += control.end(link, plan.side).sent.load(std::memory_order_relaxed);
+            side.messagesReceived += control.end(link, plan.side).received.load(std::memory_order_relaxed);
+        }
         reportWorker(i, side, result);
-        result.cpus.push_back(counters.lastCpu.load(std::memory_order_relaxed));
+        result.cpus.push_back(process.lastCpu.load(std::memory_order_relaxed));
         result.sides.push_back(std::move(side));
     }
+    addMembers(result);
+    result.rate = rateReport(result.durationS);
+    if (const auto copies = m_mechanism->payloadCopies(m_spec.options))
+        result.bytesCopiedPerMessage
+            = *copies * static_cast<double>(m_spec.messageSize) * (m_spec.mode == Mode::PingPong ? 2.0 : 1.0);
     notePartial(result);
     return result;
 }

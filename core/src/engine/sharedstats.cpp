@@ -17,7 +17,7 @@ LatencyHistogram SharedHistogram::snapshot() const
     return copy;
 }
 
-IntegrityCounts SideCounters::integrity() const
+IntegrityCounts EndCounters::integrity() const
 {
     IntegrityCounts counts;
     counts.badSize = badSize.load(std::memory_order_relaxed);

@@ -1,10 +1,13 @@
 #include "engine/sideloop.h"
 
+#include <ctime>
 #include <optional>
 #include <sched.h>
 #include <span>
 #include <string>
 
+#include "engine/channelpoller.h"
+#include "engine/sendschedule.h"
 #include "engine/sharedstats.h"
 #include "ipcpg/error.h"
 #include "ipcpg/frame.h"
@@ -15,20 +18,21 @@ namespace ipcpg {
 namespace {
 
 constexpr std::uint64_t kCpuCheckMask = 255; // look up the current CPU every 256 messages
+constexpr int kQuietPollMs = 100; // a receiver serving several channels looks at the run this often
 
-void noteCpu(SideCounters& counters)
+void noteCpu(ProcessSlot& process)
 {
     const int cpu = sched_getcpu();
     if (cpu < 0)
         return;
-    counters.lastCpu.store(cpu, std::memory_order_relaxed);
+    process.lastCpu.store(cpu, std::memory_order_relaxed);
     const std::uint64_t bit = std::uint64_t { 1 } << (cpu < 63 ? cpu : 63);
-    const std::uint64_t mask = counters.cpuMask.load(std::memory_order_relaxed);
+    const std::uint64_t mask = process.cpuMask.load(std::memory_order_relaxed);
     if ((mask & bit) == 0)
-        counters.cpuMask.store(mask | bit, std::memory_order_relaxed);
+        process.cpuMask.store(mask | bit, std::memory_order_relaxed);
 }
 
-void recordVerdict(SideCounters& counters, FrameVerifier::Verdict verdict, const FrameVerifier& verifier)
+void recordVerdict(EndCounters& counters, FrameVerifier::Verdict verdict, const FrameVerifier& verifier)
 {
     if (verdict == FrameVerifier::Verdict::Ok)
         return;
@@ -44,60 +48,83 @@ void recordVerdict(SideCounters& counters, FrameVerifier::Verdict verdict, const
 // The bookkeeping every role shares; each role loop keeps only what differs.
 
 // One measured message: into the histogram, the count and the end of the measured window.
-inline void countMeasured(SideCounters& counters, std::uint64_t latencyNs, std::uint64_t nowNs)
+inline void countMeasured(EndCounters& counters, std::uint64_t latencyNs, std::uint64_t nowNs)
 {
     counters.latency.record(latencyNs);
     bump(counters.measured);
     counters.lastMeasuredNs.store(nowNs, std::memory_order_relaxed);
 }
 
-// A round trip that ended at `nowNs`, timed from `startNs`: warm-up or measured. Returns whether
-// it was measured.
-inline bool countRoundTrip(SideCounters& counters, bool warmup, std::uint64_t startNs, std::uint64_t nowNs)
+// A round trip that ended at `nowNs`, timed from `startNs`: warm-up or measured.
+inline void countRoundTrip(EndCounters& counters, bool warmup, std::uint64_t startNs, std::uint64_t nowNs)
 {
-    if (warmup) {
+    if (warmup)
         bump(counters.warmup);
-        return false;
-    }
-    countMeasured(counters, nowNs - startNs, nowNs);
-    return true;
+    else
+        countMeasured(counters, nowNs - startNs, nowNs);
 }
 
 // Where the side runs, looked up every 256th message (`index`): cheap enough, and a side that
 // migrates is seen.
-inline void noteCpuNowAndThen(SideCounters& counters, std::uint64_t index)
+inline void noteCpuNowAndThen(ProcessSlot& process, std::uint64_t index)
 {
     if ((index & kCpuCheckMask) == 0)
-        noteCpu(counters);
+        noteCpu(process);
+}
+
+bool stopRequested(const SideContext& context) { return context.control->stop.load(std::memory_order_relaxed) != 0; }
+
+// The A end of `link` has sent its last message (or the run is being stopped).
+bool linkDone(const SideContext& context, int link)
+{
+    return context.control->linkDone[link].load(std::memory_order_acquire) != 0 || stopRequested(context);
+}
+
+void markLinksDone(const SideContext& context)
+{
+    for (const LinkEnd& end : context.links)
+        context.control->linkDone[end.link].store(1, std::memory_order_release);
+}
+
+// A member that takes its time over each message, for tests (SideContext::handlingDelayNs).
+void takeHandlingDelay(const SideContext& context)
+{
+    if (context.handlingDelayNs == 0)
+        return;
+    const timespec pause { static_cast<time_t>(context.handlingDelayNs / 1'000'000'000ULL),
+        static_cast<long>(context.handlingDelayNs % 1'000'000'000ULL) };
+    nanosleep(&pause, nullptr);
 }
 
 // What decides when A stops sending.
 class RunClock {
 public:
-    RunClock(const RunSpec& spec, ControlBlock& control, int pair)
-        : m_control(control)
-        , m_pair(pair)
-        , m_count(spec.messages)
+    explicit RunClock(const SideContext& context)
+        : m_context(context)
+        , m_count(context.spec->messages)
     {
-        const std::uint64_t start = control.startNs.load(std::memory_order_relaxed);
-        m_warmupEnd = start + static_cast<std::uint64_t>(spec.warmupS * 1e9);
-        m_deadline = m_warmupEnd + static_cast<std::uint64_t>(spec.durationS * 1e9);
+        const std::uint64_t start = context.control->startNs.load(std::memory_order_relaxed);
+        m_warmupEnd = start + static_cast<std::uint64_t>(context.spec->warmupS * 1e9);
+        m_deadline = m_warmupEnd + static_cast<std::uint64_t>(context.spec->durationS * 1e9);
     }
 
-    bool warmingUp(std::uint64_t now)
+    // Whether a message due at `due` belongs to the warm-up; the first that does not opens the
+    // measured window of every link this side sends on.
+    bool warmingUp(std::uint64_t due)
     {
-        if (now < m_warmupEnd)
+        if (due < m_warmupEnd)
             return true;
         if (!m_windowStarted) {
             m_windowStarted = true;
-            m_control.windowStartNs[m_pair].store(now, std::memory_order_relaxed);
+            for (const LinkEnd& end : m_context.links)
+                m_context.control->windowStartNs[end.link].store(due, std::memory_order_relaxed);
         }
         return false;
     }
 
     bool finished(std::uint64_t now, std::uint64_t measured) const
     {
-        if (m_control.stop.load(std::memory_order_relaxed) != 0)
+        if (stopRequested(m_context))
             return true;
         if (m_count != 0)
             return measured >= m_count;
@@ -105,62 +132,36 @@ public:
     }
 
 private:
-    ControlBlock& m_control;
-    int m_pair;
+    const SideContext& m_context;
     std::uint64_t m_count;
     std::uint64_t m_warmupEnd = 0;
     std::uint64_t m_deadline = 0;
     bool m_windowStarted = false;
 };
 
-class FrameWriter {
-public:
-    explicit FrameWriter(std::size_t payloadSize)
-        : m_pattern(payloadSize, 0x5EEDULL + payloadSize)
-    {
-    }
-
-    // Builds frame `sequence` in the transport's next slot and hands it over.
-    void send(FrameTransport& transport, std::uint64_t sequence, std::uint16_t flags, std::uint64_t sendNs)
-    {
-        const SendSlot slot = transport.beginSend();
-        const auto payload = slot.frame.subspan(kFrameHeaderSize);
-        const std::uint64_t checksum
-            = slot.holdsPreviousFrame ? m_pattern.restamp(payload, sequence) : m_pattern.build(payload, sequence);
-        const FrameHeader header { kFrameMagic, flags, static_cast<std::uint32_t>(m_pattern.size()), sequence, sendNs,
-            checksum };
-        writeHeader(slot.frame, header);
-        transport.commitSend();
-    }
-
-private:
-    PayloadPattern m_pattern;
-};
-
-[[noreturn]] void peerClosed(const SideContext& context)
+// Builds frame `sequence` in the transport's next slot and hands it over.
+void sendFrame(FrameTransport& transport, const PayloadPattern& pattern, std::uint64_t sequence, std::uint16_t flags,
+    std::uint64_t sendNs)
 {
-    (void)context;
-    throw Error("the peer closed its end in the middle of the run");
+    const SendSlot slot = transport.beginSend();
+    const auto payload = slot.frame.subspan(kFrameHeaderSize);
+    const std::uint64_t checksum
+        = slot.holdsPreviousFrame ? pattern.restamp(payload, sequence) : pattern.build(payload, sequence);
+    const FrameHeader header { kFrameMagic, flags, static_cast<std::uint32_t>(pattern.size()), sequence, sendNs,
+        checksum };
+    writeHeader(slot.frame, header);
+    transport.commitSend();
 }
 
-bool pairDone(const SideContext& context)
-{
-    return context.control->pairDone[context.pair].load(std::memory_order_acquire) != 0
-        || context.control->stop.load(std::memory_order_relaxed) != 0;
-}
-
-void markPairDone(const SideContext& context)
-{
-    context.control->pairDone[context.pair].store(1, std::memory_order_release);
-}
+[[noreturn]] void peerClosed() { throw Error("the peer closed its end in the middle of the run"); }
 
 // ---- the two families, each behind the same four operations ------------------------------
 //
-// A channel is what one role needs of its transport family: hand a message over, wait for the
-// answer to one, take the next one that arrives, and check it. The role loops below hold all the
-// bookkeeping (clock, warm-up, counts, histogram, CPU) once; a channel holds only what its family
-// does differently. A new arrangement of sides (one publisher, many subscribers) reuses the same
-// roles over more channels.
+// A channel is one link as one role uses it: hand a message over, wait for the answer to one,
+// take the next one that arrives, and check it. The role loops below hold all the bookkeeping
+// (clock, schedule, warm-up, counts, histogram, CPU) once; a channel holds only what its family
+// does differently. A hub (a fan-out's publisher, a fan-in's receiver) runs the same role over
+// one channel per member.
 
 // What a responder or receiver took from its channel.
 struct Arrival {
@@ -168,7 +169,7 @@ struct Arrival {
     bool counted = true; // false: too malformed to be placed in warm-up or the measured window
     bool warmup = false;
     std::optional<std::uint64_t> latencyNs; // one-way latency, where the message carries its send time
-    bool last = false; // the run is over for this side after this arrival
+    bool last = false; // the run is over for this link after this arrival
 };
 
 enum class Reply { Answered, Lost, Stopped };
@@ -179,27 +180,42 @@ public:
     // The receiver tells warm-up frames by their flag, so the sender need not count them.
     static constexpr bool kSenderCountsWarmup = false;
 
-    explicit FrameChannel(const SideContext& context)
+    // What all the channels of one process share: the payload pattern, built once however many
+    // members a hub serves.
+    struct Shared {
+        explicit Shared(const SideContext& context)
+            : pattern(context.spec->messageSize, 0x5EEDULL + context.spec->messageSize)
+        {
+        }
+        PayloadPattern pattern;
+    };
+
+    FrameChannel(const SideContext& context, const LinkEnd& end, const Shared& shared)
         : m_context(context)
-        , m_transport(*context.transport->frames())
-        , m_counters(*context.counters)
-        , m_writer(context.spec->messageSize)
+        , m_link(end.link)
+        , m_transport(*end.transport->frames())
+        , m_counters(context.control->end(end.link, context.side))
+        , m_pattern(shared.pattern)
         , m_verifier(context.spec->messageSize)
     {
     }
 
-    void send(std::uint64_t sequence, bool warmup, std::uint64_t nowNs)
+    EndCounters& counters() { return m_counters; }
+    bool senderDone() const { return linkDone(m_context, m_link); }
+    FrameTransport* pollable() { return &m_transport; }
+
+    void send(std::uint64_t sequence, bool warmup, std::uint64_t stampNs)
     {
-        m_writer.send(m_transport, sequence, warmup ? FrameWarmup : 0, nowNs);
+        sendFrame(m_transport, m_pattern, sequence, warmup ? FrameWarmup : 0, stampNs);
     }
-    void sendEnd(std::uint64_t nowNs) { m_writer.send(m_transport, ~std::uint64_t { 0 }, FrameEnd, nowNs); }
+    void sendEnd(std::uint64_t nowNs) { sendFrame(m_transport, m_pattern, ~std::uint64_t { 0 }, FrameEnd, nowNs); }
 
     // The initiator's wait for the reply to request `sequence`, verified.
     Reply awaitReply(std::uint64_t sequence)
     {
         for (Received reply = m_transport.receive();; reply = m_transport.receive()) {
             if (reply.status == Received::Status::TimedOut) {
-                if (m_context.control->stop.load(std::memory_order_relaxed) != 0)
+                if (stopRequested(m_context))
                     return Reply::Stopped;
                 if (m_context.lossy) {
                     // Keep the verifier in step: the next reply it expects is the next request's.
@@ -208,7 +224,7 @@ public:
                     return Reply::Lost;
                 }
             } else if (reply.status == Received::Status::Closed) {
-                peerClosed(m_context);
+                peerClosed();
             } else if (m_context.lossy && reply.frame.size() >= kFrameHeaderSize
                 && readHeader(reply.frame).sequence < sequence) {
                 // The late reply to a request already given up on: it was counted as lost.
@@ -221,22 +237,22 @@ public:
         }
     }
 
-    // The next data frame for a responder or receiver, or nullopt when the run is over for this
-    // side: the peer sent its end frame, or it is done and the mechanism closed or went quiet. The
-    // frame stays valid until check().
+    // The next data frame for a responder or receiver, or nullopt when the link is over: the
+    // peer sent its end frame, or it is done and the mechanism closed or went quiet. The frame
+    // stays valid until check().
     std::optional<Received> next()
     {
         for (;;) {
             const Received received = m_transport.receive();
             if (received.status == Received::Status::TimedOut) {
-                if (pairDone(m_context))
+                if (senderDone())
                     return std::nullopt;
                 continue;
             }
             if (received.status == Received::Status::Closed) {
-                if (pairDone(m_context))
+                if (senderDone())
                     return std::nullopt;
-                peerClosed(m_context);
+                peerClosed();
             }
             if (received.frame.size() >= kFrameHeaderSize) {
                 const FrameHeader header = readHeader(received.frame);
@@ -254,7 +270,7 @@ public:
     {
         const FrameHeader echoed
             = request.frame.size() >= kFrameHeaderSize ? readHeader(request.frame) : FrameHeader {};
-        m_writer.send(m_transport, echoed.sequence, echoed.flags, echoed.sendTimeNs);
+        sendFrame(m_transport, m_pattern, echoed.sequence, echoed.flags, echoed.sendTimeNs);
     }
 
     // Verifies a received frame and hands its buffer back.
@@ -265,7 +281,7 @@ public:
         recordVerdict(m_counters, verdict, m_verifier);
         return verdict;
     }
-    void check(const Received& request, std::uint64_t /*served*/)
+    void check(const Received& request)
     {
         FrameHeader header {};
         verify(request, header);
@@ -285,9 +301,10 @@ public:
 
 private:
     const SideContext& m_context;
+    int m_link;
     FrameTransport& m_transport;
-    SideCounters& m_counters;
-    FrameWriter m_writer;
+    EndCounters& m_counters;
+    const PayloadPattern& m_pattern;
     FrameVerifier m_verifier;
 };
 
@@ -301,18 +318,27 @@ public:
     // by arrival time, and the lead compares totals to find the lost ones.
     static constexpr bool kSenderCountsWarmup = true;
     using Notification = NotificationTransport::Notification;
+    struct Shared {
+        explicit Shared(const SideContext& /*context*/) { }
+    };
 
-    explicit NotifyChannel(const SideContext& context)
+    NotifyChannel(const SideContext& context, const LinkEnd& end, const Shared& /*shared*/)
         : m_context(context)
-        , m_transport(*context.transport->notifications())
-        , m_counters(*context.counters)
-        , m_sender(context.control->sides[2 * static_cast<std::size_t>(context.pair)])
+        , m_link(end.link)
+        , m_transport(*end.transport->notifications())
+        , m_counters(context.control->end(end.link, context.side))
+        , m_sender(context.control->end(end.link, Side::A))
         , m_warmupEndNs(context.control->startNs.load(std::memory_order_relaxed)
               + static_cast<std::uint64_t>(context.spec->warmupS * 1e9))
     {
     }
 
-    void send(std::uint64_t sequence, bool /*warmup*/, std::uint64_t /*nowNs*/)
+    EndCounters& counters() { return m_counters; }
+    bool senderDone() const { return linkDone(m_context, m_link); }
+    // A notification primitive is waited on alone: a receiver cannot serve several of them.
+    static FrameTransport* pollable() { return nullptr; }
+
+    void send(std::uint64_t sequence, bool /*warmup*/, std::uint64_t /*stampNs*/)
     {
         m_transport.notify(tokenFor(sequence));
     }
@@ -322,12 +348,12 @@ public:
     {
         Notification reply = m_transport.awaitNotification();
         while (reply.status == Received::Status::TimedOut) {
-            if (m_context.control->stop.load(std::memory_order_relaxed) != 0)
+            if (stopRequested(m_context))
                 return Reply::Stopped;
             reply = m_transport.awaitNotification();
         }
         if (reply.status == Received::Status::Closed)
-            peerClosed(m_context);
+            peerClosed();
         countToken(reply, tokenFor(sequence));
         return Reply::Answered;
     }
@@ -336,22 +362,22 @@ public:
     {
         for (;;) {
             const Notification note = m_transport.awaitNotification();
-            // In ping-pong A only raises pairDone after its last reply arrived, so seeing it here
+            // In ping-pong A only raises linkDone after its last reply arrived, so seeing it here
             // means the wake-up was the final one. A stop request alone is not: A may be blocked
             // waiting for this reply (a primitive without a poll interval never times out), and
             // it sends its end marker as soon as the reply lets it see the stop.
             if (m_context.spec->mode == Mode::PingPong
-                && m_context.control->pairDone[m_context.pair].load(std::memory_order_acquire) != 0)
+                && m_context.control->linkDone[m_link].load(std::memory_order_acquire) != 0)
                 return std::nullopt;
             if (note.status == Received::Status::TimedOut) {
-                if (pairDone(m_context))
+                if (senderDone())
                     return std::nullopt;
                 continue;
             }
             if (note.status == Received::Status::Closed) {
-                if (pairDone(m_context))
+                if (senderDone())
                     return std::nullopt;
-                peerClosed(m_context);
+                peerClosed();
             }
             if (m_context.spec->mode == Mode::Stream && note.token && *note.token == 0)
                 return std::nullopt; // the end marker of a primitive that carries tokens
@@ -360,18 +386,19 @@ public:
     }
 
     void answer(const Notification& request) { m_transport.notify(request.token.value_or(m_nextToken)); }
-    void check(const Notification& request, std::uint64_t served)
+    void check(const Notification& request)
     {
-        countToken(request, tokenFor(served));
-        m_nextToken = tokenFor(served + 1);
+        countToken(request, tokenFor(m_served));
+        ++m_served;
+        m_nextToken = tokenFor(m_served);
     }
 
     Arrival arrive(const Notification& note, std::uint64_t nowNs)
     {
         Arrival arrival;
         arrival.count = note.count;
-        if (pairDone(m_context)) {
-            // The sender's count is final once pairDone is visible (release/acquire). Whatever
+        if (senderDone()) {
+            // The sender's count is final once linkDone is visible (release/acquire). Whatever
             // this wake-up stands for beyond it is the end marker of a tokenless primitive.
             const std::uint64_t sent = m_sender.sent.load(std::memory_order_relaxed);
             const std::uint64_t remaining = sent > m_received ? sent - m_received : 0;
@@ -406,51 +433,123 @@ private:
     }
 
     const SideContext& m_context;
+    int m_link;
     NotificationTransport& m_transport;
-    SideCounters& m_counters;
-    const SideCounters& m_sender;
+    EndCounters& m_counters;
+    const EndCounters& m_sender;
     std::uint64_t m_warmupEndNs;
     std::uint64_t m_received = 0;
+    std::uint64_t m_served = 0;
     std::uint64_t m_nextToken = tokenFor(0);
 };
 
+// One channel per link of the side, all sharing `shared`.
+template <class Channel>
+std::vector<Channel> openChannels(const SideContext& context, const typename Channel::Shared& shared)
+{
+    std::vector<Channel> channels;
+    channels.reserve(context.links.size());
+    for (const LinkEnd& end : context.links)
+        channels.emplace_back(context, end, shared);
+    return channels;
+}
+
+// Hands every message that arrives on any of `channels` to `handle(channel, message)` until every
+// channel has ended; `handle` returns false when its channel is over after that message. One
+// channel is simply read; several are served as they become ready (ChannelPoller).
+template <class Channel, class Handle>
+void serveChannels(const SideContext& context, std::vector<Channel>& channels, const Handle& handle)
+{
+    if (channels.size() == 1) {
+        for (;;) {
+            const auto message = channels.front().next();
+            if (!message || !handle(channels.front(), *message))
+                return;
+        }
+    }
+    std::vector<FrameTransport*> transports;
+    for (Channel& channel : channels)
+        transports.push_back(channel.pollable());
+    ChannelPoller poller(transports, context.spec->mechanism);
+    while (poller.openCount() > 0) {
+        const auto ready = poller.nextReady(kQuietPollMs);
+        if (!ready) {
+            // Quiet for a while: a channel whose sender is done has nothing more to come (a lossy
+            // mechanism may have dropped its end frame).
+            for (std::size_t index = 0; index < channels.size(); ++index) {
+                if (poller.isOpen(index) && channels[index].senderDone())
+                    poller.close(index);
+            }
+            continue;
+        }
+        Channel& channel = channels[*ready];
+        const auto message = channel.next();
+        if (!message || !handle(channel, *message))
+            poller.close(*ready);
+    }
+}
+
 // ---- the four roles ----------------------------------------------------------------------
 
-// Sends a request, waits for its reply, times the round trip.
+SendSchedule scheduleOf(const SideContext& context)
+{
+    return { context.rate, context.control->startNs.load(std::memory_order_relaxed), context.scheduleOffsetNs };
+}
+
+// Sends a request on every channel, waits for each reply, times each round trip from the
+// request's due time.
 template <class Channel> void initiator(const SideContext& context)
 {
-    Channel channel(context);
-    SideCounters& counters = *context.counters;
-    RunClock clock(*context.spec, *context.control, context.pair);
+    const typename Channel::Shared shared(context);
+    std::vector<Channel> channels = openChannels<Channel>(context, shared);
+    ProcessSlot& process = *context.process;
+    RunClock clock(context);
+    const SendSchedule schedule = scheduleOf(context);
+    const auto stop = [&] { return stopRequested(context); };
 
     std::uint64_t previous = monotonicNs();
-    // Round trips that count towards RunSpec::messages: the measured ones and, for a lossy
-    // mechanism, those given up on, so that measured + lost adds up to the count asked for.
+    // Rounds that count towards RunSpec::messages: the measured ones and, for a lossy mechanism,
+    // those given up on, so that measured + lost adds up to the count asked for.
     std::uint64_t settled = 0;
     for (std::uint64_t sequence = 0;; ++sequence) {
         if (clock.finished(previous, settled))
             break;
-        const bool warmup = clock.warmingUp(previous);
-        channel.send(sequence, warmup, previous);
-        bump(counters.sent);
-        const Reply reply = channel.awaitReply(sequence);
-        if (reply == Reply::Stopped)
-            return;
-        if (reply == Reply::Lost) {
+        const std::uint64_t due = schedule.awaitTurn(sequence, previous, stop);
+        const std::uint64_t start = schedule.openLoop() ? due : previous;
+        const bool warmup = clock.warmingUp(start);
+        if (schedule.openLoop())
+            schedule.noteSent(channels.front().counters(), due, monotonicNs());
+        for (Channel& channel : channels) {
+            channel.send(sequence, warmup, start);
+            EndCounters& counters = channel.counters();
+            bump(counters.sent);
             if (!warmup)
-                ++settled;
-            previous = monotonicNs();
-            continue;
+                bump(counters.measuredSent);
         }
-        bump(counters.received);
-        const std::uint64_t now = monotonicNs();
-        if (countRoundTrip(counters, warmup, previous, now))
+        // Closed loop, the last reply's arrival starts the next round trip: one clock read each.
+        std::optional<std::uint64_t> lastReplyNs;
+        for (Channel& channel : channels) {
+            const Reply reply = channel.awaitReply(sequence);
+            if (reply == Reply::Stopped)
+                return;
+            if (reply == Reply::Lost)
+                continue;
+            EndCounters& counters = channel.counters();
+            bump(counters.received);
+            const std::uint64_t now = monotonicNs();
+            countRoundTrip(counters, warmup, start, now);
+            lastReplyNs = now;
+        }
+        if (!warmup) {
             ++settled;
-        previous = now;
-        noteCpuNowAndThen(counters, sequence);
+            channels.front().counters().lastSentNs.store(start, std::memory_order_relaxed);
+        }
+        previous = lastReplyNs ? *lastReplyNs : monotonicNs();
+        noteCpuNowAndThen(process, sequence);
     }
-    markPairDone(context);
-    channel.sendEnd(previous);
+    markLinksDone(context);
+    for (Channel& channel : channels)
+        channel.sendEnd(previous);
 }
 
 // Answers every request, then checks it: a server that does not keep its client waiting. The
@@ -458,26 +557,32 @@ template <class Channel> void initiator(const SideContext& context)
 // whatever is sent meanwhile), but across cores the check runs while the reply travels.
 template <class Channel> void responder(const SideContext& context)
 {
-    Channel channel(context);
-    SideCounters& counters = *context.counters;
-    for (std::uint64_t served = 0;; ++served) {
-        const auto request = channel.next();
-        if (!request)
-            return;
-        channel.answer(*request);
+    const typename Channel::Shared shared(context);
+    std::vector<Channel> channels = openChannels<Channel>(context, shared);
+    ProcessSlot& process = *context.process;
+    std::uint64_t served = 0;
+    serveChannels(context, channels, [&](Channel& channel, const auto& request) {
+        channel.answer(request);
+        EndCounters& counters = channel.counters();
         bump(counters.sent);
-        channel.check(*request, served);
+        channel.check(request);
         bump(counters.received);
-        noteCpuNowAndThen(counters, served);
-    }
+        noteCpuNowAndThen(process, served++);
+        takeHandlingDelay(context);
+        return true;
+    });
 }
 
-// Sends as fast as the channel takes messages until the run clock says stop.
+// Sends each message on every channel, as fast as they take them or on the schedule, until the
+// run clock says stop.
 template <class Channel> void sender(const SideContext& context)
 {
-    Channel channel(context);
-    SideCounters& counters = *context.counters;
-    RunClock clock(*context.spec, *context.control, context.pair);
+    const typename Channel::Shared shared(context);
+    std::vector<Channel> channels = openChannels<Channel>(context, shared);
+    ProcessSlot& process = *context.process;
+    RunClock clock(context);
+    const SendSchedule schedule = scheduleOf(context);
+    const auto stop = [&] { return stopRequested(context); };
 
     std::uint64_t measuredSent = 0;
     std::uint64_t now = monotonicNs();
@@ -485,31 +590,47 @@ template <class Channel> void sender(const SideContext& context)
         // In stream mode the count applies to messages sent; the receiver counts what arrived.
         if (clock.finished(now, measuredSent))
             break;
-        const bool warmup = clock.warmingUp(now);
-        channel.send(sequence, warmup, now);
-        bump(counters.sent);
+        const std::uint64_t due = schedule.awaitTurn(sequence, now, stop);
+        if (schedule.openLoop()) {
+            now = monotonicNs();
+            if (clock.finished(now, measuredSent))
+                break;
+            schedule.noteSent(channels.front().counters(), due, now);
+        }
+        const bool warmup = clock.warmingUp(due);
+        for (Channel& channel : channels) {
+            channel.send(sequence, warmup, due);
+            EndCounters& counters = channel.counters();
+            bump(counters.sent);
+            if (!warmup)
+                bump(counters.measuredSent);
+            else if constexpr (Channel::kSenderCountsWarmup)
+                bump(counters.warmup);
+        }
         if (!warmup)
             ++measuredSent;
-        else if constexpr (Channel::kSenderCountsWarmup)
-            bump(counters.warmup);
-        noteCpuNowAndThen(counters, sequence);
+        noteCpuNowAndThen(process, sequence);
         now = monotonicNs();
+        if (!warmup)
+            channels.front().counters().lastSentNs.store(now, std::memory_order_relaxed);
     }
-    markPairDone(context);
-    channel.sendEnd(now);
+    markLinksDone(context);
+    for (Channel& channel : channels)
+        channel.sendEnd(now);
 }
 
-// Takes every message, checks it and, outside the warm-up, counts it into the measured window.
+// Takes every message from every channel, checks it and, outside the warm-up, counts it into
+// the measured window of its link.
 template <class Channel> void receiver(const SideContext& context)
 {
-    Channel channel(context);
-    SideCounters& counters = *context.counters;
-    for (std::uint64_t arrivals = 0;; ++arrivals) {
-        const auto message = channel.next();
-        if (!message)
-            return;
+    const typename Channel::Shared shared(context);
+    std::vector<Channel> channels = openChannels<Channel>(context, shared);
+    ProcessSlot& process = *context.process;
+    std::uint64_t arrivals = 0;
+    serveChannels(context, channels, [&](Channel& channel, const auto& message) {
         const std::uint64_t now = monotonicNs();
-        const Arrival arrival = channel.arrive(*message, now);
+        const Arrival arrival = channel.arrive(message, now);
+        EndCounters& counters = channel.counters();
         bump(counters.received, arrival.count);
         if (arrival.counted) {
             if (arrival.warmup) {
@@ -521,10 +642,10 @@ template <class Channel> void receiver(const SideContext& context)
                 counters.lastMeasuredNs.store(now, std::memory_order_relaxed);
             }
         }
-        noteCpuNowAndThen(counters, arrivals);
-        if (arrival.last)
-            return;
-    }
+        noteCpuNowAndThen(process, arrivals++);
+        takeHandlingDelay(context);
+        return !arrival.last;
+    });
 }
 
 template <class Channel> void runRole(const SideContext& context)
@@ -567,12 +688,14 @@ std::string roleName(Role role)
 
 void runSide(const SideContext& context)
 {
-    noteCpu(*context.counters);
-    if (context.transport->frames() != nullptr)
+    noteCpu(*context.process);
+    if (context.rate > 0)
+        useExactTimers();
+    if (context.links.front().transport->frames() != nullptr)
         runRole<FrameChannel>(context);
     else
         runRole<NotifyChannel>(context);
-    noteCpu(*context.counters);
+    noteCpu(*context.process);
 }
 
 } // namespace ipcpg

@@ -73,6 +73,9 @@ public:
             "the payload through shared memory and the eventfd only signals",
             { Mode::PingPong, Mode::Stream },
             { payloadOption("the eventfd") },
+            { true,
+                "one eventfd (and mailbox, with payload=shm) per subscriber, written once per subscriber per message" },
+            { false, "the receiver waits on one eventfd at a time; it does not poll one per publisher" },
         };
         return info;
     }

@@ -56,9 +56,14 @@ public:
             "mkfifo(3): a pipe reached through a file in a private directory; ping-pong uses two",
             { Mode::PingPong, Mode::Stream },
             {},
+            { true, "one FIFO per subscriber: the publisher writes every message once per subscriber" },
+            { true, "one FIFO per publisher: the receiver polls them all" },
         };
         return info;
     }
+
+    // Into the kernel and out of it again.
+    std::optional<double> payloadCopies(const MechanismOptions&) const override { return 2.0; }
 
     SizeLimit sizeLimit(const MechanismOptions&) const override
     {

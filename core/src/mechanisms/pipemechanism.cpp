@@ -23,9 +23,14 @@ public:
             "pipe(2): a one-way kernel byte buffer between related processes; ping-pong uses two",
             { Mode::PingPong, Mode::Stream },
             {},
+            { true, "one pipe per subscriber: the publisher writes every message once per subscriber" },
+            { true, "one pipe per publisher: the receiver polls them all" },
         };
         return info;
     }
+
+    // Into the kernel and out of it again.
+    std::optional<double> payloadCopies(const MechanismOptions&) const override { return 2.0; }
 
     SizeLimit sizeLimit(const MechanismOptions&) const override
     {

@@ -148,6 +148,9 @@ public:
         }
     }
 
+    // On Linux a message queue descriptor is a file descriptor that poll() understands.
+    int receiveReadyFd() const override { return static_cast<int>(m_receive); }
+
 private:
     static QueueDescriptor create(RunResources& resources, const std::string& purpose, const mq_attr& attr)
     {
@@ -178,9 +181,14 @@ public:
             "fs.mqueue.msgsize_max; ping-pong uses two queues",
             { Mode::PingPong, Mode::Stream },
             {},
+            { true, "one queue per subscriber: every message is sent once per subscriber" },
+            { true, "one queue per publisher: the receiver polls them all (a Linux queue descriptor is pollable)" },
         };
         return info;
     }
+
+    // Into the kernel and out of it again.
+    std::optional<double> payloadCopies(const MechanismOptions&) const override { return 2.0; }
 
     SizeLimit sizeLimit(const MechanismOptions&) const override
     {

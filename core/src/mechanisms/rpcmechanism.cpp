@@ -19,6 +19,8 @@ public:
             "name, typed results; stream pipelines the calls",
             { Mode::PingPong, Mode::Stream },
             {},
+            { true, "one connection per subscriber: every call is made once per subscriber" },
+            { false, "the rpc server serves one connection at a time; it does not poll several" },
         };
         return info;
     }

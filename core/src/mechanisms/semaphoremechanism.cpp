@@ -73,6 +73,10 @@ public:
             "moves the payload through shared memory and the semaphore only signals",
             { Mode::PingPong, Mode::Stream },
             { payloadOption("the semaphore") },
+            { true,
+                "one semaphore (and mailbox, with payload=shm) per subscriber, posted once per subscriber per "
+                "message" },
+            { false, "a receiver sleeps on one semaphore at a time, so it cannot serve one per publisher" },
         };
         return info;
     }

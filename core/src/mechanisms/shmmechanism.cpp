@@ -29,8 +29,17 @@ public:
                     "copy: frames are copied into and out of the ring (2 copies); zero-copy: built and verified "
                     "in the ring slot (0 copies)" },
             },
+            { true, "one ring per subscriber: the publisher writes every message once per subscriber" },
+            { false, "a ring here has one producer, and a receiver cannot sleep on several rings at once" },
         };
         return info;
+    }
+
+    // copy: into the ring and out of it again; zero-copy: built and verified in place.
+    std::optional<double> payloadCopies(const MechanismOptions& options) const override
+    {
+        const auto copy = options.find("copy");
+        return copy != options.end() && copy->second == "zero-copy" ? 0.0 : 2.0;
     }
 
     SizeLimit sizeLimit(const MechanismOptions&) const override

@@ -197,6 +197,12 @@ public:
                     "still pending is merged into it, so stream mode loses signals and counts them as lost" },
                 payloadOption("the signal"),
             },
+            { false,
+                "signals go to a process, not to a channel: the replies of several subscribers would share one queue "
+                "and could not be told apart" },
+            { false,
+                "the signals of several publishers would share the receiver's one queue and carry no sender to check "
+                "each one's order by" },
         };
         return info;
     }

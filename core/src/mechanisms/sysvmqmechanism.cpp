@@ -105,9 +105,15 @@ public:
             "queue and a message type per direction",
             { Mode::PingPong, Mode::Stream },
             {},
+            { true, "one queue per subscriber: every message is sent once per subscriber" },
+            { false,
+                "a System V queue has no descriptor to poll, so one receiver cannot wait on one queue per publisher" },
         };
         return info;
     }
+
+    // Into the kernel and out of it again.
+    std::optional<double> payloadCopies(const MechanismOptions&) const override { return 2.0; }
 
     SizeLimit sizeLimit(const MechanismOptions&) const override
     {

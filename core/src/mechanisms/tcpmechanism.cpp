@@ -24,9 +24,14 @@ public:
             "TCP on 127.0.0.1 with TCP_NODELAY: the full TCP/IP stack, as a network service would use it",
             { Mode::PingPong, Mode::Stream },
             {},
+            { true, "one connection per subscriber: the publisher writes every message once per subscriber" },
+            { true, "one connection per publisher, as a server with many clients: the receiver polls them all" },
         };
         return info;
     }
+
+    // Into the kernel and out of it again.
+    std::optional<double> payloadCopies(const MechanismOptions&) const override { return 2.0; }
 
     SizeLimit sizeLimit(const MechanismOptions&) const override
     {

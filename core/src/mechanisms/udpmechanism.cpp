@@ -30,9 +30,15 @@ public:
             "UDP on 127.0.0.1: one datagram per message, no delivery guarantee (losses are counted)",
             { Mode::PingPong, Mode::Stream },
             {},
+            { true,
+                "one socket pair per subscriber: one send per subscriber per message, losses counted per subscriber" },
+            { true, "one socket pair per publisher: the receiver polls them all, losses counted per publisher" },
         };
         return info;
     }
+
+    // Into the kernel and out of it again.
+    std::optional<double> payloadCopies(const MechanismOptions&) const override { return 2.0; }
 
     SizeLimit sizeLimit(const MechanismOptions&) const override
     {

@@ -130,9 +130,14 @@ public:
             { { "type", { "seqpacket", "dgram" }, "seqpacket",
                 "seqpacket: connected, ordered, reliable; dgram: connectionless (on Linux AF_UNIX it blocks rather "
                 "than drop)" } },
+            { true, "one socket pair per subscriber: one send per subscriber per message" },
+            { true, "one socket pair per publisher: the receiver polls them all" },
         };
         return info;
     }
+
+    // Into the kernel and out of it again.
+    std::optional<double> payloadCopies(const MechanismOptions&) const override { return 2.0; }
 
     SizeLimit sizeLimit(const MechanismOptions& options) const override
     {

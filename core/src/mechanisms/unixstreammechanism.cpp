@@ -22,9 +22,14 @@ public:
             "AF_UNIX SOCK_STREAM: a local two-way byte stream through a socket file, no network stack",
             { Mode::PingPong, Mode::Stream },
             {},
+            { true, "one connection per subscriber: the publisher writes every message once per subscriber" },
+            { true, "one connection per publisher, as a server with many clients: the receiver polls them all" },
         };
         return info;
     }
+
+    // Into the kernel and out of it again.
+    std::optional<double> payloadCopies(const MechanismOptions&) const override { return 2.0; }
 
     SizeLimit sizeLimit(const MechanismOptions&) const override
     {

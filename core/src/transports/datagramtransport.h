@@ -35,6 +35,7 @@ public:
     SendSlot beginSend() override;
     void commitSend() override;
     Received receive() override;
+    int receiveReadyFd() const override { return m_fd; }
 
 private:
     std::string m_name;

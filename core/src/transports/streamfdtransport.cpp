@@ -42,6 +42,11 @@ void StreamFdTransport::commitSend()
     writeAll(m_writeFd, m_sendBuffer.span(), m_name);
 }
 
+bool StreamFdTransport::holdsReceivedFrame() const
+{
+    return m_readAhead && m_spilled >= m_receiveBuffers[m_current].size();
+}
+
 Received StreamFdTransport::receive()
 {
     if (m_readFd < 0)

@@ -37,6 +37,9 @@ public:
     SendSlot beginSend() override;
     void commitSend() override;
     Received receive() override;
+    int receiveReadyFd() const override { return m_readFd; }
+    // Read ahead in stream mode can leave a whole frame in the other buffer.
+    bool holdsReceivedFrame() const override;
 
 private:
     std::string m_name;
