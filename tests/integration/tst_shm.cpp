@@ -13,6 +13,7 @@
 
 #include "ipcpg/error.h"
 #include "ipcpg/frame.h"
+#include "shm/broadcastring.h"
 #include "shm/shmring.h"
 #include "sys/uniquefd.h"
 #include "testenvironment.h"
@@ -367,6 +368,74 @@ private slots:
     }
 
     // ---- (c) private while it exists, gone afterwards ----------------------------------------
+
+    // ---- a ring written once for several readers (fan-out) ------------------------------------
+
+    void aBroadcastRingGivesEveryReaderEveryFrame_data()
+    {
+        QTest::addColumn<RingSync>("sync");
+        QTest::newRow("semaphore") << RingSync::Semaphore;
+        QTest::newRow("futex") << RingSync::Futex;
+        QTest::newRow("spin") << RingSync::Spin;
+    }
+
+    void aBroadcastRingGivesEveryReaderEveryFrame()
+    {
+        QFETCH(RingSync, sync);
+        constexpr unsigned kReaders = 3;
+        const std::size_t payload = 64;
+        const ShmRing::Geometry geometry = ShmRing::Geometry::forFrames(frameBytesFor(payload), sync);
+        const std::size_t bytes = BroadcastRing::bytesFor(geometry, kReaders);
+        // Exactly as long as the layout, so under AddressSanitizer any access past it is caught.
+        const std::unique_ptr<std::byte, decltype(&std::free)> owned(
+            static_cast<std::byte*>(std::aligned_alloc(ShmRing::kAlignment, bytes)), &std::free);
+        std::byte* data = owned.get();
+        std::memset(data, 0, bytes);
+        const std::span<std::byte> memory(data, bytes);
+        BroadcastRing::format(memory, geometry, kReaders, sync);
+        BroadcastRing producer(memory, geometry, kReaders, -1, sync, RingWait::Block);
+        std::vector<std::unique_ptr<BroadcastRing>> readers;
+        for (unsigned reader = 0; reader < kReaders; ++reader)
+            readers.push_back(std::make_unique<BroadcastRing>(
+                memory, geometry, kReaders, static_cast<int>(reader), sync, RingWait::Block));
+        const PayloadPattern pattern(payload, payload);
+
+        // Two laps, a ring's worth at a time: each reader sees each frame once, in order.
+        std::vector<FrameVerifier> verifiers(kReaders, FrameVerifier(payload));
+        for (std::uint64_t sequence = 0; sequence < 2ULL * geometry.slotCount;) {
+            for (std::uint32_t i = 0; i < geometry.slotCount; ++i, ++sequence) {
+                const auto frame = producer.claim();
+                QVERIFY(frame.data() >= data && frame.data() + frame.size() <= data + bytes);
+                const std::uint64_t checksum = pattern.build(frame.subspan(kFrameHeaderSize), sequence);
+                writeHeader(frame, { kFrameMagic, 0, static_cast<std::uint32_t>(payload), sequence, 0, checksum });
+                producer.publish();
+            }
+            for (unsigned reader = 0; reader < kReaders; ++reader) {
+                for (std::uint32_t i = 0; i < geometry.slotCount; ++i) {
+                    const ShmRing::Read read = readers[reader]->acquire(kShortWaitNs);
+                    QCOMPARE(read.status, ShmRing::Read::Status::Frame);
+                    FrameHeader header;
+                    QCOMPARE(verifiers[reader].check(read.frame, header), FrameVerifier::Verdict::Ok);
+                    readers[reader]->release();
+                }
+                // Nothing more for this reader until the producer publishes again.
+                QCOMPARE(readers[reader]->acquire(kShortWaitNs).status, ShmRing::Read::Status::TimedOut);
+            }
+        }
+        // A reader's tail that no reader could have written: the producer refuses to write.
+        std::uint32_t impossible = 0xDEAD0000;
+        constexpr std::size_t kReaderOneTail = 3 * 128 + 3 * 128; // after the control lines and reader 0's block
+        std::memcpy(data + kReaderOneTail, &impossible, sizeof impossible);
+        if (sync != RingSync::Semaphore) {
+            // Fill the ring so the producer has to look at the tails again.
+            QVERIFY_THROWS_EXCEPTION(Error, {
+                for (std::uint32_t i = 0; i <= geometry.slotCount; ++i) {
+                    producer.claim();
+                    producer.publish();
+                }
+            });
+        }
+    }
 
     void theSegmentIsPrivateAndRemoved()
     {

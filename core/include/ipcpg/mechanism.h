@@ -84,7 +84,7 @@ public:
     // How many times the payload of one delivered message is copied from one buffer to another
     // with these options (a write into the kernel, a read out of it, a copy into a ring), where
     // the mechanism knows; nullopt where it cannot say.
-    virtual std::optional<double> payloadCopies(const MechanismOptions&) const { return std::nullopt; }
+    virtual std::optional<double> payloadCopies(const RunSpec&) const { return std::nullopt; }
 
     // Checks beyond size, mode and option values (e.g. an option that needs another); returns a
     // message naming the problem, or nothing.
@@ -95,6 +95,12 @@ public:
     // happens. Throws Error when the kernel refuses, naming the limit.
     virtual std::unique_ptr<Transport> createTransport(
         const TransportConfig& config, RunResources& resources) const = 0;
+
+    // The transports of a fan-out's links, one per subscriber (link i to subscriber i). By default
+    // each is a transport of its own (config.pair set to the link); a mechanism that can reach
+    // every subscriber with one write shares one object between them.
+    virtual std::vector<std::unique_ptr<Transport>> createFanOutTransports(
+        TransportConfig config, unsigned subscribers, RunResources& resources) const;
 };
 
 } // namespace ipcpg

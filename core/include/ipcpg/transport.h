@@ -79,6 +79,9 @@ public:
     virtual int receiveReadyFd() const { return -1; }
     // receive() would return a frame already read from the kernel, whatever the descriptor says.
     virtual bool holdsReceivedFrame() const { return false; }
+    // A fan-out publisher's end whose sends reach every subscriber at once (one ring written once
+    // for all): the publisher sends each message on this link only.
+    virtual bool sendsForAllMembers() const { return false; }
 };
 
 class NotificationTransport : public Transport {

@@ -228,9 +228,13 @@ void LeadWorker::prepare()
     config.payloadSize = m_spec.messageSize;
     config.frameBytes = frameBytesFor(m_spec.messageSize);
     config.options = m_spec.options;
-    for (unsigned link = 0; link < m_links; ++link) {
-        config.pair = static_cast<int>(link);
-        m_transports.push_back(m_mechanism->createTransport(config, *m_resources));
+    if (m_spec.topology == Topology::FanOut) {
+        m_transports = m_mechanism->createFanOutTransports(config, m_links, *m_resources);
+    } else {
+        for (unsigned link = 0; link < m_links; ++link) {
+            config.pair = static_cast<int>(link);
+            m_transports.push_back(m_mechanism->createTransport(config, *m_resources));
+        }
     }
     m_objects = m_resources->describe();
 }
@@ -603,7 +607,7 @@ RunResult LeadWorker::buildResult()
     }
     addMembers(result);
     result.rate = rateReport(result.durationS);
-    if (const auto copies = m_mechanism->payloadCopies(m_spec.options))
+    if (const auto copies = m_mechanism->payloadCopies(m_spec))
         result.bytesCopiedPerMessage
             = *copies * static_cast<double>(m_spec.messageSize) * (m_spec.mode == Mode::PingPong ? 2.0 : 1.0);
     notePartial(result);

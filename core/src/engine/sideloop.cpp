@@ -203,6 +203,7 @@ public:
     EndCounters& counters() { return m_counters; }
     bool senderDone() const { return linkDone(m_context, m_link); }
     FrameTransport* pollable() { return &m_transport; }
+    bool sendsForAllMembers() const { return m_transport.sendsForAllMembers(); }
 
     void send(std::uint64_t sequence, bool warmup, std::uint64_t stampNs)
     {
@@ -337,6 +338,7 @@ public:
     bool senderDone() const { return linkDone(m_context, m_link); }
     // A notification primitive is waited on alone: a receiver cannot serve several of them.
     static FrameTransport* pollable() { return nullptr; }
+    static bool sendsForAllMembers() { return false; }
 
     void send(std::uint64_t sequence, bool /*warmup*/, std::uint64_t /*stampNs*/)
     {
@@ -491,6 +493,16 @@ void serveChannels(const SideContext& context, std::vector<Channel>& channels, c
 
 // ---- the four roles ----------------------------------------------------------------------
 
+// The end marker on every link, or once for all where one send reaches them all.
+template <class Channel> void sendEnds(std::vector<Channel>& channels, std::uint64_t nowNs)
+{
+    for (Channel& channel : channels) {
+        channel.sendEnd(nowNs);
+        if (channel.sendsForAllMembers())
+            return;
+    }
+}
+
 SendSchedule scheduleOf(const SideContext& context)
 {
     return { context.rate, context.control->startNs.load(std::memory_order_relaxed), context.scheduleOffsetNs };
@@ -506,6 +518,8 @@ template <class Channel> void initiator(const SideContext& context)
     RunClock clock(context);
     const SendSchedule schedule = scheduleOf(context);
     const auto stop = [&] { return stopRequested(context); };
+    // One ring written once for every subscriber: send on the first link only, count on all.
+    const bool broadcast = channels.front().sendsForAllMembers();
 
     std::uint64_t previous = monotonicNs();
     // Rounds that count towards RunSpec::messages: the measured ones and, for a lossy mechanism,
@@ -520,7 +534,8 @@ template <class Channel> void initiator(const SideContext& context)
         if (schedule.openLoop())
             schedule.noteSent(channels.front().counters(), due, monotonicNs());
         for (Channel& channel : channels) {
-            channel.send(sequence, warmup, start);
+            if (&channel == &channels.front() || !broadcast)
+                channel.send(sequence, warmup, start);
             EndCounters& counters = channel.counters();
             bump(counters.sent);
             if (!warmup)
@@ -548,8 +563,7 @@ template <class Channel> void initiator(const SideContext& context)
         noteCpuNowAndThen(process, sequence);
     }
     markLinksDone(context);
-    for (Channel& channel : channels)
-        channel.sendEnd(previous);
+    sendEnds(channels, previous);
 }
 
 // Answers every request, then checks it: a server that does not keep its client waiting. The
@@ -583,6 +597,8 @@ template <class Channel> void sender(const SideContext& context)
     RunClock clock(context);
     const SendSchedule schedule = scheduleOf(context);
     const auto stop = [&] { return stopRequested(context); };
+    // One ring written once for every subscriber: send on the first link only, count on all.
+    const bool broadcast = channels.front().sendsForAllMembers();
 
     std::uint64_t measuredSent = 0;
     std::uint64_t now = monotonicNs();
@@ -599,7 +615,8 @@ template <class Channel> void sender(const SideContext& context)
         }
         const bool warmup = clock.warmingUp(due);
         for (Channel& channel : channels) {
-            channel.send(sequence, warmup, due);
+            if (&channel == &channels.front() || !broadcast)
+                channel.send(sequence, warmup, due);
             EndCounters& counters = channel.counters();
             bump(counters.sent);
             if (!warmup)
@@ -615,8 +632,7 @@ template <class Channel> void sender(const SideContext& context)
             channels.front().counters().lastSentNs.store(now, std::memory_order_relaxed);
     }
     markLinksDone(context);
-    for (Channel& channel : channels)
-        channel.sendEnd(now);
+    sendEnds(channels, now);
 }
 
 // Takes every message from every channel, checks it and, outside the warm-up, counts it into

@@ -63,7 +63,7 @@ public:
     }
 
     // Into the kernel and out of it again.
-    std::optional<double> payloadCopies(const MechanismOptions&) const override { return 2.0; }
+    std::optional<double> payloadCopies(const RunSpec&) const override { return 2.0; }
 
     SizeLimit sizeLimit(const MechanismOptions&) const override
     {

@@ -1,5 +1,6 @@
 #include "ipcpg/units.h"
 #include "mechanisms/mechanismlist.h"
+#include "shm/shmbroadcasttransport.h"
 #include "shm/shmtransport.h"
 
 namespace ipcpg {
@@ -29,17 +30,35 @@ public:
                     "copy: frames are copied into and out of the ring (2 copies); zero-copy: built and verified "
                     "in the ring slot (0 copies)" },
             },
-            { true, "one ring per subscriber: the publisher writes every message once per subscriber" },
+            { true,
+                "one ring written once per message and read by every subscriber with its own cursor: the slowest holds "
+                "the publisher back; ping-pong replies come on one ring per subscriber" },
             { false, "a ring here has one producer, and a receiver cannot sleep on several rings at once" },
         };
         return info;
     }
 
-    // copy: into the ring and out of it again; zero-copy: built and verified in place.
-    std::optional<double> payloadCopies(const MechanismOptions& options) const override
+    // copy: into the ring and out of it again (a fan-out's write into the ring is shared by all
+    // its subscribers); zero-copy: built and verified in place.
+    std::optional<double> payloadCopies(const RunSpec& spec) const override
     {
-        const auto copy = options.find("copy");
-        return copy != options.end() && copy->second == "zero-copy" ? 0.0 : 2.0;
+        if (spec.option("copy") == "zero-copy")
+            return 0.0;
+        return 1.0 + 1.0 / spec.members();
+    }
+
+    std::optional<std::string> checkSpec(const RunSpec& spec) const override
+    {
+        if (spec.topology == Topology::FanOut && spec.option("sync") == "none")
+            return "shm fan-out needs a synchronised ring: sync=none is the race demo of one pair; use semaphore, "
+                   "futex or spin";
+        return std::nullopt;
+    }
+
+    std::vector<std::unique_ptr<Transport>> createFanOutTransports(
+        TransportConfig config, unsigned subscribers, RunResources& resources) const override
+    {
+        return ShmBroadcastTransport::createAll(config, subscribers, resources);
     }
 
     SizeLimit sizeLimit(const MechanismOptions&) const override

@@ -3,21 +3,18 @@
 #include <algorithm>
 #include <cerrno>
 #include <ctime>
-#include <linux/futex.h>
 #include <new>
 #include <optional>
 #include <sched.h>
 #include <string>
-#include <sys/syscall.h>
-#include <unistd.h>
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#endif
 
 #include "ipcpg/error.h"
+#include "shm/ringwait.h"
 #include "sys/clock.h"
 
 namespace ipcpg {
+
+using namespace ringwait;
 
 static_assert(
     std::atomic<std::uint32_t>::is_always_lock_free, "ring words are shared between processes: they must be lock-free");
@@ -37,113 +34,7 @@ namespace {
 
 constexpr std::size_t kLine = 64;
 constexpr std::size_t kLinePair = 2 * kLine;
-constexpr std::uint64_t kHybridSpinNs = 20'000; // about the cost of a sleep and wake-up pair
-constexpr unsigned kClockEvery = 64; // polls between clock reads
-constexpr unsigned kYieldEvery = 256; // polls between sched_yield calls
-
 std::size_t roundUp(std::size_t value, std::size_t to) { return (value + to - 1) / to * to; }
-
-// The first bytes of every slot. Written only by the producer; the consumer checks both fields
-// against what it expects before it touches the frame.
-struct SlotHeader {
-    std::atomic<std::uint32_t> sequence; // the publication number of the frame in the slot (head after publishing it)
-    std::atomic<std::uint32_t> length; // always the run's frame length
-    std::uint64_t reserved;
-};
-static_assert(sizeof(SlotHeader) == ShmRing::kSlotHeaderBytes);
-
-SlotHeader& headerOf(std::byte* slot) { return *std::launder(reinterpret_cast<SlotHeader*>(slot)); }
-
-void cpuRelax()
-{
-#if defined(__x86_64__) || defined(__i386__)
-    _mm_pause();
-#elif defined(__aarch64__)
-    asm volatile("yield");
-#endif
-}
-
-// A timeout that reads the clock only once it is needed, so the fast path (the frame is already
-// there) costs no clock read. A zero timeout means no deadline.
-class Deadline {
-public:
-    explicit Deadline(std::uint64_t timeoutNs)
-        : m_timeoutNs(timeoutNs)
-    {
-    }
-    bool forever() const { return m_timeoutNs == 0; }
-    std::uint64_t remainingNs()
-    {
-        if (forever())
-            return ~std::uint64_t { 0 };
-        const std::uint64_t now = monotonicNs();
-        if (m_at == 0)
-            m_at = now + m_timeoutNs;
-        return m_at > now ? m_at - now : 0;
-    }
-    bool passed() { return remainingNs() == 0; }
-    std::uint64_t atNs()
-    {
-        remainingNs();
-        return m_at;
-    }
-
-private:
-    std::uint64_t m_timeoutNs;
-    std::uint64_t m_at = 0;
-};
-
-// Busy-polling etiquette: pause between polls, and now and then give the CPU away so that a peer
-// sharing this CPU (same-core placement) gets to run instead of waiting for the time slice to end.
-class Poller {
-public:
-    explicit Poller(Deadline& deadline)
-        : m_deadline(deadline)
-    {
-    }
-    // Returns false once the deadline has passed.
-    bool pause()
-    {
-        cpuRelax();
-        ++m_polls;
-        if (m_polls % kYieldEvery == 0)
-            sched_yield();
-        return m_polls % kClockEvery != 0 || !m_deadline.passed();
-    }
-
-private:
-    Deadline& m_deadline;
-    unsigned m_polls = 0;
-};
-
-// Not FUTEX_PRIVATE: the words live in memory shared between processes. Without a deadline no
-// timeout is passed at all: arming the kernel timer costs more than half a microsecond per sleep.
-void futexWait(std::atomic<std::uint32_t>& word, std::uint32_t expected, Deadline& deadline)
-{
-    const std::uint64_t ns = deadline.remainingNs();
-    timespec timeout { static_cast<time_t>(ns / 1'000'000'000ULL), static_cast<long>(ns % 1'000'000'000ULL) };
-    // EAGAIN (the word already changed), ETIMEDOUT and EINTR all mean: look again.
-    syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAIT, expected,
-        deadline.forever() ? nullptr : &timeout, nullptr, 0);
-}
-
-void futexWake(std::atomic<std::uint32_t>& word)
-{
-    syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAKE, 1, nullptr, nullptr, 0);
-}
-
-bool semaphoreWaitUntil(sem_t& semaphore, Deadline& deadline)
-{
-    const std::uint64_t until = deadline.atNs();
-    const timespec at { static_cast<time_t>(until / 1'000'000'000ULL), static_cast<long>(until % 1'000'000'000ULL) };
-    return sem_clockwait(&semaphore, CLOCK_MONOTONIC, &at) == 0;
-}
-
-void postSemaphore(sem_t& semaphore)
-{
-    if (sem_post(&semaphore) != 0)
-        throwSystemError("shm: cannot post the ring's semaphore", errno);
-}
 
 void checkFits(std::span<std::byte> memory, const ShmRing::Geometry& geometry)
 {
@@ -194,7 +85,7 @@ void ShmRing::format(std::span<std::byte> memory, const Geometry& geometry, Ring
     }
     std::byte* slots = memory.data() + sizeof(Control);
     for (std::uint32_t i = 0; i < geometry.slotCount; ++i)
-        new (slots + static_cast<std::size_t>(i) * geometry.slotStride) SlotHeader {};
+        new (slots + static_cast<std::size_t>(i) * geometry.slotStride) RingSlotHeader {};
 }
 
 ShmRing::ShmRing(std::span<std::byte> memory, const Geometry& geometry, RingSync sync, RingWait wait)
@@ -211,62 +102,16 @@ template <class Look>
 auto ShmRing::waitFor(Look look, std::atomic<std::uint32_t>& word, std::atomic<std::uint32_t>& sleeping,
     std::uint64_t timeoutNs) -> decltype(look())
 {
-    Deadline deadline(timeoutNs);
-    const bool maySleep = m_sync == RingSync::Futex && m_wait != RingWait::Spin;
-    if (!maySleep || m_wait == RingWait::Hybrid) {
-        Deadline spinBudget(maySleep ? kHybridSpinNs : timeoutNs);
-        Poller poller(spinBudget);
-        while (poller.pause()) {
-            if (auto found = look())
-                return found;
-        }
-        if (!maySleep)
-            return {};
-    }
-    for (;;) {
-        // Registering before the last look pairs with the peer's store-then-check after it
-        // publishes: one of the two always sees the other, so no wake-up is lost and none is made
-        // for nobody. FUTEX_WAIT returns at once if `word` moved after it was read.
-        sleeping.store(1, std::memory_order_seq_cst);
-        const std::uint32_t current = word.load(std::memory_order_seq_cst);
-        auto found = look();
-        if (!found && !deadline.passed())
-            futexWait(word, current, deadline);
-        sleeping.store(0, std::memory_order_relaxed);
-        if (found || (found = look()))
-            return found;
-        if (deadline.passed())
-            return {};
-    }
+    const auto announce = [&](bool asleep) {
+        sleeping.store(asleep ? 1 : 0, asleep ? std::memory_order_seq_cst : std::memory_order_relaxed);
+    };
+    return ringwait::waitFor(
+        look, word, announce, m_sync == RingSync::Futex && m_wait != RingWait::Spin, m_wait, timeoutNs);
 }
 
 bool ShmRing::waitSemaphore(sem_t& semaphore, std::uint64_t timeoutNs)
 {
-    Deadline deadline(timeoutNs);
-    if (m_wait != RingWait::Block) {
-        // sem_trywait is an atomic decrement in user space: polling it never enters the kernel.
-        Deadline spinBudget(m_wait == RingWait::Hybrid ? kHybridSpinNs : timeoutNs);
-        Poller poller(spinBudget);
-        for (;;) {
-            if (sem_trywait(&semaphore) == 0)
-                return true;
-            if (errno != EAGAIN && errno != EINTR)
-                throwSystemError("shm: cannot take the ring's semaphore", errno);
-            if (!poller.pause())
-                break;
-        }
-        if (m_wait == RingWait::Spin)
-            return false;
-    }
-    for (;;) {
-        // No deadline: sem_wait, which arms no kernel timer.
-        if (deadline.forever() ? sem_wait(&semaphore) == 0 : semaphoreWaitUntil(semaphore, deadline))
-            return true;
-        if (errno == ETIMEDOUT)
-            return false;
-        if (errno != EINTR)
-            throwSystemError("shm: cannot wait on the ring's semaphore", errno);
-    }
+    return ringwait::waitSemaphore(semaphore, m_wait, timeoutNs);
 }
 
 std::span<std::byte> ShmRing::claim()
@@ -305,7 +150,7 @@ std::span<std::byte> ShmRing::claim()
 
 void ShmRing::publish()
 {
-    SlotHeader& header = headerOf(slot(m_headSlot));
+    RingSlotHeader& header = slotHeaderOf(slot(m_headSlot));
     const std::uint32_t next = m_head + 1;
     header.length.store(static_cast<std::uint32_t>(m_geometry.frameBytes), std::memory_order_relaxed);
     switch (m_sync) {
@@ -340,7 +185,7 @@ void ShmRing::publish()
 // path that runs right after a frame is seen: measured, the call cost about 120 ns per round trip.
 inline ShmRing::Read ShmRing::readSlot()
 {
-    const std::uint32_t length = headerOf(slot(m_tailSlot)).length.load(std::memory_order_relaxed);
+    const std::uint32_t length = slotHeaderOf(slot(m_tailSlot)).length.load(std::memory_order_relaxed);
     m_holding = true;
     // Every frame of a run has the same length, so any other value is damage; the frame is read
     // with this process's own frameBytes, never with the length found in shared memory.
@@ -357,7 +202,7 @@ ShmRing::Read ShmRing::acquire(std::uint64_t timeoutNs)
         if (!waitSemaphore(m_control->filled, timeoutNs))
             return { Read::Status::TimedOut, {} };
         // A count was taken, so this slot is consumed whatever its header says.
-        if (headerOf(slot(m_tailSlot)).sequence.load(std::memory_order_relaxed) != m_tail + 1) {
+        if (slotHeaderOf(slot(m_tailSlot)).sequence.load(std::memory_order_relaxed) != m_tail + 1) {
             m_holding = true;
             return { Read::Status::Damaged, {} };
         }
@@ -373,7 +218,7 @@ ShmRing::Read ShmRing::acquire(std::uint64_t timeoutNs)
 
 ShmRing::Read ShmRing::acquirePolled(std::uint64_t timeoutNs)
 {
-    const SlotHeader& header = headerOf(slot(m_tailSlot));
+    const RingSlotHeader& header = slotHeaderOf(slot(m_tailSlot));
     const std::uint32_t expected = m_tail + 1;
     const std::uint32_t notYet = m_tailLapped ? expected - m_geometry.slotCount : 0; // the previous lap's number
     const auto look = [&]() -> std::optional<Read> {

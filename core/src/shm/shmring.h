@@ -3,10 +3,22 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <new>
 #include <semaphore.h>
 #include <span>
 
 namespace ipcpg {
+
+// The first bytes of every slot of a ring (ShmRing, BroadcastRing). Written only by the producer; the consumer checks
+// both fields against what it expects before it touches the frame.
+struct RingSlotHeader {
+    std::atomic<std::uint32_t> sequence; // the publication number of the frame in the slot (head after publishing it)
+    std::atomic<std::uint32_t> length; // always the run's frame length
+    std::uint64_t reserved;
+};
+static_assert(sizeof(RingSlotHeader) == 16);
+
+inline RingSlotHeader& slotHeaderOf(std::byte* slot) { return *std::launder(reinterpret_cast<RingSlotHeader*>(slot)); }
 
 // How the producer and the consumer of a ring coordinate.
 enum class RingSync {

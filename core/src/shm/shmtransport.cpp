@@ -18,14 +18,11 @@ namespace ipcpg {
 
 namespace {
 
-// How long a polling receive() waits before it returns TimedOut, so the side loop can look at the
-// run's state. Sleeping waits (semaphore, futex) block without a deadline instead, as a pipe read
-// does: a kernel timer per sleep would cost more than half a microsecond per message, and a
-// synchronised ring always delivers the End frame.
-constexpr std::uint64_t kReceivePollNs = 100'000'000;
 constexpr std::size_t kPage = 4096;
 
-RingSync syncOption(const MechanismOptions& options)
+} // namespace
+
+RingSync ringSyncOption(const MechanismOptions& options)
 {
     const std::string& value = options.at("sync");
     if (value == "futex")
@@ -37,7 +34,7 @@ RingSync syncOption(const MechanismOptions& options)
     return RingSync::Semaphore;
 }
 
-RingWait waitOption(const MechanismOptions& options)
+RingWait ringWaitOption(const MechanismOptions& options)
 {
     const std::string& value = options.at("wait");
     if (value == "spin")
@@ -47,16 +44,12 @@ RingWait waitOption(const MechanismOptions& options)
     return RingWait::Block;
 }
 
-} // namespace
-
 ShmTransport::ShmTransport(const TransportConfig& config, RunResources& resources)
-    : m_zeroCopy(config.options.at("copy") == "zero-copy")
-    , m_sendBuffer(m_zeroCopy ? 0 : config.frameBytes)
-    , m_receiveBuffer(m_zeroCopy ? 0 : config.frameBytes)
+    : m_io(config.options.at("copy") == "zero-copy", config.frameBytes)
 {
-    const RingSync sync = syncOption(config.options);
-    const RingWait wait = waitOption(config.options);
-    m_receiveTimeoutNs = sync == RingSync::Semaphore || sync == RingSync::Futex ? 0 : kReceivePollNs;
+    const RingSync sync = ringSyncOption(config.options);
+    const RingWait wait = ringWaitOption(config.options);
+    m_receiveTimeoutNs = ringReceiveTimeoutNs(sync);
     const ShmRing::Geometry geometry = ShmRing::Geometry::forFrames(config.frameBytes, sync);
     const std::size_t ringBytes = (geometry.bytes() + kPage - 1) / kPage * kPage;
     const int rings = config.mode == Mode::PingPong ? 2 : 1;
@@ -87,55 +80,22 @@ SendSlot ShmTransport::beginSend()
 {
     if (!m_out)
         throw Error("shm: this side has no ring to send on (the mode does not send in this direction)");
-    if (m_zeroCopy) {
-        const std::span<std::byte> frame = m_out->claim();
-        return { frame, m_out->claimedSlotHoldsPrevious() };
-    }
-    const bool built = m_sendBufferBuilt;
-    m_sendBufferBuilt = true;
-    return { m_sendBuffer.span(), built };
+    return m_io.beginSend(*m_out);
 }
 
-void ShmTransport::commitSend()
-{
-    if (!m_zeroCopy) {
-        const std::span<std::byte> slot = m_out->claim();
-        std::memcpy(slot.data(), m_sendBuffer.data(), slot.size()); // copy 1 of 2
-    }
-    m_out->publish();
-}
+void ShmTransport::commitSend() { m_io.commitSend(*m_out); }
 
 Received ShmTransport::receive()
 {
     if (!m_in)
         throw Error("shm: this side has no ring to receive on (the mode does not receive in this direction)");
-    const ShmRing::Read read = m_in->acquire(m_receiveTimeoutNs);
-    switch (read.status) {
-    case ShmRing::Read::Status::TimedOut:
-        return { Received::Status::TimedOut, {} };
-    case ShmRing::Read::Status::Damaged:
-        // An empty frame: the verifier counts it as a bad size.
-        if (!m_zeroCopy)
-            m_in->release();
-        return { Received::Status::Frame, {} };
-    case ShmRing::Read::Status::Frame:
-        break;
-    }
-    if (m_zeroCopy)
-        return { Received::Status::Frame, read.frame };
-    // Copy 2 of 2, checksumming the payload on the way, so verifying it costs no extra pass.
-    const std::size_t header = std::min(read.frame.size(), kFrameHeaderSize);
-    std::memcpy(m_receiveBuffer.data(), read.frame.data(), header);
-    const std::uint64_t checksum = PayloadPattern::copyAndChecksum(
-        m_receiveBuffer.span().subspan(header, read.frame.size() - header), read.frame.subspan(header));
-    m_in->release();
-    return { Received::Status::Frame, m_receiveBuffer.span().first(read.frame.size()), checksum };
+    return m_io.receive(*m_in, m_receiveTimeoutNs);
 }
 
 void ShmTransport::releaseReceive()
 {
-    if (m_zeroCopy && m_in)
-        m_in->release();
+    if (m_in)
+        m_io.releaseReceive(*m_in);
 }
 
 } // namespace ipcpg

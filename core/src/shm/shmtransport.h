@@ -6,6 +6,7 @@
 
 #include "ipcpg/mechanism.h"
 #include "ipcpg/transport.h"
+#include "shm/ringframeio.h"
 #include "shm/shmring.h"
 #include "sys/alignedbuffer.h"
 #include "sys/sharedmapping.h"
@@ -14,17 +15,23 @@ namespace ipcpg {
 
 class RunResources;
 
+// The ring settings of the shm mechanism's options.
+RingSync ringSyncOption(const MechanismOptions& options);
+RingWait ringWaitOption(const MechanismOptions& options);
+// How long a polling receive waits before it returns TimedOut, so the side loop can look at the
+// run's state. Sleeping waits (semaphore, futex) block without a deadline instead, as a pipe read
+// does: a kernel timer per sleep would cost more than half a microsecond per message, and a
+// synchronised ring always delivers the End frame.
+inline constexpr std::uint64_t kRingReceivePollNs = 100'000'000;
+inline std::uint64_t ringReceiveTimeoutNs(RingSync sync)
+{
+    return sync == RingSync::Semaphore || sync == RingSync::Futex ? 0 : kRingReceivePollNs;
+}
+
 // Frames over shared-memory rings. One POSIX shared-memory object per pair holds the A->B ring
 // and, in ping-pong, the B->A ring (each ring page-aligned). The lead creates and maps it before
 // fork; the sides inherit the mapping, so no side ever opens the object by name.
-//
-// Copies per frame (the sender's build and the receiver's checksum pass are not copies):
-//   copy=copy       the sender builds the frame in a private buffer and copies it into the slot;
-//                   the receiver copies it out of the slot before verifying it: 2 copies, like a
-//                   classic message queue, and the slot is free again as soon as it is copied out.
-//   copy=zero-copy  the sender builds the frame in the slot itself (rewriting only the stamps once
-//                   the slot holds its previous frame) and the receiver verifies it in the slot,
-//                   which stays taken until releaseReceive(): 0 copies.
+// Frames go in and out as RingFrameIo says (copy or zero-copy).
 class ShmTransport final : public FrameTransport {
 public:
     // Creates the object (shm_open O_CREAT|O_EXCL, mode 0600) under a name from `resources`,
@@ -45,11 +52,8 @@ private:
     std::optional<ShmRing> m_rings[2];
     ShmRing* m_out = nullptr;
     ShmRing* m_in = nullptr;
-    bool m_zeroCopy = false;
+    RingFrameIo m_io;
     std::uint64_t m_receiveTimeoutNs = 0; // 0: none
-    AlignedBuffer m_sendBuffer;
-    AlignedBuffer m_receiveBuffer;
-    bool m_sendBufferBuilt = false;
 };
 
 } // namespace ipcpg
