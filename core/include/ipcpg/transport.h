@@ -79,6 +79,11 @@ public:
     virtual int receiveReadyFd() const { return -1; }
     // receive() would return a frame already read from the kernel, whatever the descriptor says.
     virtual bool holdsReceivedFrame() const { return false; }
+    // For a transport with no descriptor to poll: looks for a frame without waiting and keeps it
+    // for the next receive() (holdsReceivedFrame() is then true); false when there is none yet.
+    // canPeek() says whether the transport can do that at all.
+    virtual bool canPeek() const { return false; }
+    virtual bool peekReceive() { return false; }
     // A fan-out publisher's end whose sends reach every subscriber at once (one ring written once
     // for all): the publisher sends each message on this link only.
     virtual bool sendsForAllMembers() const { return false; }

@@ -1,9 +1,11 @@
 #include "engine/channelpoller.h"
 
 #include <cerrno>
+#include <sched.h>
 
 #include "ipcpg/error.h"
 #include "ipcpg/transport.h"
+#include "sys/clock.h"
 
 namespace ipcpg {
 
@@ -14,9 +16,35 @@ ChannelPoller::ChannelPoller(const std::vector<FrameTransport*>& transports, con
 {
     for (FrameTransport* transport : transports) {
         const int fd = transport->receiveReadyFd();
-        if (fd < 0)
-            throw Error(mechanism + " has no descriptor to poll, so one receiver cannot serve several of its channels");
-        m_fds.push_back({ fd, POLLIN, 0 });
+        if (fd < 0) {
+            if (!transport->canPeek())
+                throw Error(mechanism
+                    + " has no descriptor to poll and cannot be looked at without waiting, so one receiver cannot "
+                      "serve several of its channels");
+            m_scanning = true;
+        }
+        // A placeholder descriptor for a transport that is peeked at: only its sign matters.
+        m_fds.push_back({ fd >= 0 ? fd : 0, POLLIN, 0 });
+    }
+}
+
+std::optional<std::size_t> ChannelPoller::scanUntil(int timeoutMs)
+{
+    const std::uint64_t until = monotonicNs() + static_cast<std::uint64_t>(timeoutMs) * 1'000'000ULL;
+    for (unsigned pass = 1;; ++pass) {
+        for (std::size_t step = 0; step < m_fds.size(); ++step) {
+            const std::size_t index = (m_cursor + step) % m_fds.size();
+            if (m_fds[index].fd >= 0 && m_transports[index]->peekReceive()) {
+                m_cursor = index + 1;
+                return index;
+            }
+        }
+        // Nothing anywhere: let a publisher that shares this CPU run, and look at the time now and then.
+        if (pass % 16 == 0) {
+            sched_yield();
+            if (monotonicNs() >= until)
+                return std::nullopt;
+        }
     }
 }
 
@@ -48,6 +76,8 @@ std::optional<std::size_t> ChannelPoller::nextReady(int timeoutMs)
         return ready;
     if (m_open == 0)
         return std::nullopt;
+    if (m_scanning)
+        return scanUntil(timeoutMs);
     const int count = poll(m_fds.data(), m_fds.size(), timeoutMs);
     if (count < 0) {
         if (errno == EINTR)

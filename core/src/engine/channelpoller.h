@@ -13,10 +13,12 @@ class FrameTransport;
 // Lets one receiver serve the receiving ends of several frame transports, as a server with many
 // clients does: it hands out the next transport that has something to receive, fairly (round
 // robin among those ready), sleeping in poll() while none has. A transport that keeps a frame it
-// already read from the kernel is ready whatever its descriptor says.
+// already read from the kernel is ready whatever its descriptor says. Transports without a
+// descriptor (shared-memory rings, System V queues) are looked at in turn without waiting
+// (FrameTransport::peekReceive) instead: the receiver then never sleeps, and its CPU shows it.
 class ChannelPoller {
 public:
-    // Throws Error naming `mechanism` when a transport has no descriptor to poll.
+    // Throws Error naming `mechanism` when a transport can neither be polled nor peeked at.
     ChannelPoller(const std::vector<FrameTransport*>& transports, const std::string& mechanism);
 
     // The index of a transport whose receive() will not wait, or nullopt when none became ready
@@ -29,12 +31,14 @@ public:
 
 private:
     std::optional<std::size_t> takeReady();
+    std::optional<std::size_t> scanUntil(int timeoutMs);
 
     std::vector<FrameTransport*> m_transports;
     std::vector<pollfd> m_fds;
     std::vector<bool> m_ready; // reported readable by the last poll(), not yet handed out
     std::size_t m_open = 0;
     std::size_t m_cursor = 0; // where the round robin goes on
+    bool m_scanning = false; // no descriptors: peek at each transport in turn
 };
 
 } // namespace ipcpg

@@ -33,7 +33,9 @@ public:
             { true,
                 "one ring written once per message and read by every subscriber with its own cursor: the slowest holds "
                 "the publisher back; ping-pong replies come on one ring per subscriber" },
-            { false, "a ring here has one producer, and a receiver cannot sleep on several rings at once" },
+            { true,
+                "one ring per publisher: no descriptor covers several rings, so the receiver looks at each in turn and "
+                "never sleeps" },
         };
         return info;
     }
@@ -49,9 +51,9 @@ public:
 
     std::optional<std::string> checkSpec(const RunSpec& spec) const override
     {
-        if (spec.topology == Topology::FanOut && spec.option("sync") == "none")
-            return "shm fan-out needs a synchronised ring: sync=none is the race demo of one pair; use semaphore, "
-                   "futex or spin";
+        if (spec.topology != Topology::Pair && spec.option("sync") == "none")
+            return "shm " + std::string(toString(spec.topology))
+                + " needs synchronised rings: sync=none is the race demo of one pair; use semaphore, futex or spin";
         return std::nullopt;
     }
 

@@ -1,8 +1,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <sys/ipc.h>
 #include <sys/msg.h>
+#include <utility>
 
 #include "ipcpg/error.h"
 #include "ipcpg/frame.h"
@@ -73,6 +75,10 @@ public:
 
     Received receive() override
     {
+        if (m_peekedBytes) {
+            const std::size_t got = *std::exchange(m_peekedBytes, std::nullopt);
+            return { Received::Status::Frame, m_receiveBuffer.span().subspan(kTypeBytes, got) };
+        }
         for (;;) {
             // MSG_NOERROR: a message longer than a frame is cut to the frame and the verifier
             // reports it, rather than msgrcv failing with E2BIG and the message staying queued.
@@ -85,8 +91,27 @@ public:
         }
     }
 
+    // A fan-in's receiver looks at each publisher's queue in turn: msgrcv without waiting.
+    bool canPeek() const override { return true; }
+    bool holdsReceivedFrame() const override { return m_peekedBytes.has_value(); }
+    bool peekReceive() override
+    {
+        if (m_peekedBytes)
+            return true;
+        const ssize_t got
+            = msgrcv(m_queue, m_receiveBuffer.data(), m_frameBytes, m_receiveType, MSG_NOERROR | IPC_NOWAIT);
+        if (got >= 0) {
+            m_peekedBytes = static_cast<std::size_t>(got);
+            return true;
+        }
+        if (errno != ENOMSG && errno != EINTR)
+            throwSystemError("sysv-mq: msgrcv failed", errno);
+        return false;
+    }
+
 private:
     int m_queue = -1;
+    std::optional<std::size_t> m_peekedBytes; // a frame peekReceive() took, for the next receive()
     std::size_t m_frameBytes;
     long m_receiveType = kTypeToB;
     AlignedBuffer m_sendBuffer;
@@ -106,8 +131,9 @@ public:
             { Mode::PingPong, Mode::Stream },
             {},
             { true, "one queue per subscriber: every message is sent once per subscriber" },
-            { false,
-                "a System V queue has no descriptor to poll, so one receiver cannot wait on one queue per publisher" },
+            { true,
+                "one queue per publisher: a System V queue has no descriptor to poll, so the receiver looks at each "
+                "in turn without waiting (IPC_NOWAIT) and never sleeps" },
         };
         return info;
     }

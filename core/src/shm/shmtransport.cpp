@@ -7,6 +7,7 @@
 #include <string>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <utility>
 
 #include "ipcpg/error.h"
 #include "ipcpg/frame.h"
@@ -89,7 +90,23 @@ Received ShmTransport::receive()
 {
     if (!m_in)
         throw Error("shm: this side has no ring to receive on (the mode does not receive in this direction)");
+    if (m_peeked)
+        return *std::exchange(m_peeked, std::nullopt);
     return m_io.receive(*m_in, m_receiveTimeoutNs);
+}
+
+bool ShmTransport::peekReceive()
+{
+    if (m_peeked)
+        return true;
+    if (!m_in)
+        throw Error("shm: this side has no ring to receive on (the mode does not receive in this direction)");
+    // A 1 ns deadline: look once (a semaphore's count, a slot's publication number), never sleep.
+    Received received = m_io.receive(*m_in, 1);
+    if (received.status == Received::Status::TimedOut)
+        return false;
+    m_peeked = received;
+    return true;
 }
 
 void ShmTransport::releaseReceive()

@@ -44,6 +44,10 @@ public:
     void commitSend() override;
     Received receive() override;
     void releaseReceive() override;
+    // A fan-in's receiver looks at each publisher's ring in turn.
+    bool canPeek() const override { return true; }
+    bool peekReceive() override;
+    bool holdsReceivedFrame() const override { return m_peeked.has_value(); }
 
 private:
     // This process's mapping: unmapped on destruction, the object itself is RunResources' to remove.
@@ -54,6 +58,7 @@ private:
     ShmRing* m_in = nullptr;
     RingFrameIo m_io;
     std::uint64_t m_receiveTimeoutNs = 0; // 0: none
+    std::optional<Received> m_peeked; // found by peekReceive(), handed out by the next receive()
 };
 
 } // namespace ipcpg
