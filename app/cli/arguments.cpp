@@ -1,5 +1,7 @@
 #include "arguments.h"
 
+#include <algorithm>
+
 #include "ipcpg/error.h"
 #include "ipcpg/frontendrules.h"
 #include "ipcpg/mechanismregistry.h"
@@ -133,6 +135,54 @@ double parseRateArgument(const std::string& text)
     if (!rate.value)
         throw UsageError("--rate " + rate.error);
     return *rate.value;
+}
+
+namespace {
+
+// A list of counts for `option`, refused when `topology` is not the one it needs (`needed`) and a
+// count in it is not 1: the same rule RunSpec's validation applies to one count.
+std::vector<unsigned> parseMemberList(
+    const std::string& option, const std::string& text, Topology topology, Topology needed)
+{
+    const ValueList<unsigned> list = parseMemberCountList(text);
+    if (!list.badItems.empty())
+        throw UsageError(option + " " + list.badItems.front());
+    if (!list.tooMany.empty())
+        throw UsageError(option + ": " + list.tooMany);
+    if (topology == needed)
+        return list.values;
+    if (std::any_of(list.values.begin(), list.values.end(), [](unsigned count) { return count != 1; }))
+        throw UsageError(option + " " + quoted(text) + " needs --topology " + std::string(toString(needed))
+            + " (the topology is " + std::string(toString(topology)) + ")");
+    return {};
+}
+
+} // namespace
+
+std::vector<unsigned> parseMemberLists(Topology topology, const std::string* subscribers, const std::string* publishers)
+{
+    std::vector<unsigned> counts;
+    if (subscribers)
+        counts = parseMemberList("--subscribers", *subscribers, topology, Topology::FanOut);
+    if (publishers) {
+        std::vector<unsigned> fanIn = parseMemberList("--publishers", *publishers, topology, Topology::FanIn);
+        if (!fanIn.empty())
+            counts = std::move(fanIn);
+    }
+    return counts;
+}
+
+RateAxis parseRateAxis(const std::string& text)
+{
+    if (text == "auto")
+        return { true, {} };
+    const ValueList<double> list = parseOfferedRateList(text);
+    if (!list.badItems.empty())
+        throw UsageError(
+            "--rate " + list.badItems.front() + "; a sweep takes a comma-separated list of rates, or auto");
+    if (!list.tooMany.empty())
+        throw UsageError("--rate: " + list.tooMany);
+    return { false, list.values };
 }
 
 std::vector<Placement> parsePlacementList(const std::string& text)

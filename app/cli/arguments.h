@@ -24,6 +24,18 @@ Placement parsePlacementArgument(const std::string& text);
 Topology parseTopologyArgument(const std::string& text);
 unsigned parseMemberArgument(const std::string& option, const std::string& text);
 double parseRateArgument(const std::string& text);
+// The member counts of a sweep, from --subscribers (a fan-out's) or --publishers (a fan-in's), each
+// a comma-separated list or absent (nullptr); empty when the topology's option was not given. A
+// list for the other topology is refused naming the option and the topology it needs, unless
+// every count in it is 1 (every topology's default).
+std::vector<unsigned> parseMemberLists(
+    Topology topology, const std::string* subscribers, const std::string* publishers);
+// The --rate of a sweep: a comma-separated list of rates, or "auto" for a search (RateSearch).
+struct RateAxis {
+    bool automatic = false;
+    std::vector<double> rates; // empty when automatic
+};
+RateAxis parseRateAxis(const std::string& text);
 std::vector<Placement> parsePlacementList(const std::string& text);
 // "all" or a comma-separated list of ids known to the registry.
 std::vector<std::string> parseMechanismList(const std::string& text);

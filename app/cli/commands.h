@@ -25,7 +25,10 @@ struct SweepArguments {
     std::vector<std::uint64_t> sizes;
     std::vector<Mode> modes;
     std::vector<Placement> placements;
-    RunSpec base; // duration, warm-up, workers, options shared by every run
+    std::vector<unsigned> memberCounts; // subscribers or publishers, by the base's topology; empty: 1
+    std::vector<double> rates; // offered rates; empty: closed loop (or a search, with autoRate)
+    bool autoRate = false; // --rate auto: a RateSearch per combination of the other axes
+    RunSpec base; // duration, warm-up, workers, topology, options shared by every run
     Format format = Format::Table;
     std::string outPath;
 };

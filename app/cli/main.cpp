@@ -54,11 +54,16 @@ void addRunOptions(CLI::App& command, RawRunOptions& raw, bool sweep)
     command.add_option("--workers,-w", raw.workers, "Sender/receiver pairs running at once (1-16)");
     command.add_option("--topology", raw.topology,
         "pair (default), fanout (one publisher, --subscribers N) or fanin (--publishers N, one receiver)");
-    command.add_option("--subscribers", raw.subscribers, "Subscribers of a fan-out (1-64)");
-    command.add_option("--publishers", raw.publishers, "Publishers of a fan-in (1-64)");
+    command.add_option("--subscribers", raw.subscribers,
+        sweep ? "Subscribers of a fan-out (1-64), comma separated: one run per count"
+              : "Subscribers of a fan-out (1-64)");
+    command.add_option("--publishers", raw.publishers,
+        sweep ? "Publishers of a fan-in (1-64), comma separated: one run per count" : "Publishers of a fan-in (1-64)");
     command.add_option("--rate", raw.rate,
-        "Offered load in messages per second per receiver (k and M allowed, e.g. 10k); latency then counts from "
-        "each message's scheduled send time. Absent: as fast as possible");
+        sweep ? "Offered loads in messages per second per receiver, comma separated (10k,50k,100k), or auto: rising "
+                "rates until the achieved one falls more than 2% short, then a latency-versus-load table"
+              : "Offered load in messages per second per receiver (k and M allowed, e.g. 10k); latency then counts "
+                "from each message's scheduled send time. Absent: as fast as possible");
     command.add_option("--option,-o", raw.options, "Mechanism option name=value (repeatable), e.g. payload=shm");
     command.add_option("--format,-f", raw.format, "table, json or csv");
     command.add_option("--out", raw.out, "Write the result to this file instead of stdout");
@@ -67,7 +72,9 @@ void addRunOptions(CLI::App& command, RawRunOptions& raw, bool sweep)
             "Print a line on stderr for every live sample (about 10 a second): elapsed time, messages, rate");
 }
 
-ipcpg::RunSpec baseSpec(const CLI::App& command, const RawRunOptions& raw)
+// What every run of the command shares. A sweep reads --subscribers, --publishers and --rate as
+// lists instead (sweepArguments), so they are one value each here for run only.
+ipcpg::RunSpec baseSpec(const CLI::App& command, const RawRunOptions& raw, bool sweep)
 {
     using namespace ipcpg::cli;
     ipcpg::RunSpec spec;
@@ -81,11 +88,11 @@ ipcpg::RunSpec baseSpec(const CLI::App& command, const RawRunOptions& raw)
     spec.warmupS = *warmup;
     spec.workers = static_cast<unsigned>(parseCountArgument("--workers", raw.workers, 1, ipcpg::RunSpec::kMaxWorkers));
     spec.topology = parseTopologyArgument(raw.topology);
-    if (command.count("--subscribers") > 0)
+    if (!sweep && command.count("--subscribers") > 0)
         spec.subscribers = parseMemberArgument("--subscribers", raw.subscribers);
-    if (command.count("--publishers") > 0)
+    if (!sweep && command.count("--publishers") > 0)
         spec.publishers = parseMemberArgument("--publishers", raw.publishers);
-    if (command.count("--rate") > 0)
+    if (!sweep && command.count("--rate") > 0)
         spec.rate = parseRateArgument(raw.rate);
     spec.options = parseOptionAssignments(raw.options);
     // Given but empty is a value too, and the registry refuses it naming what is allowed.
@@ -96,6 +103,30 @@ ipcpg::RunSpec baseSpec(const CLI::App& command, const RawRunOptions& raw)
     if (command.count("--out") > 0 && raw.out.empty())
         throw ipcpg::UsageError("--out \"\" is not allowed; give a file path, or leave --out out to write to stdout");
     return spec;
+}
+
+ipcpg::cli::SweepArguments sweepArguments(const CLI::App& command, const RawRunOptions& raw)
+{
+    using namespace ipcpg::cli;
+    SweepArguments arguments;
+    arguments.base = baseSpec(command, raw, true);
+    arguments.mechanisms = parseMechanismList(raw.mechanism);
+    arguments.sizes = parseSizeList("--size", raw.size);
+    arguments.modes = parseModeList(raw.mode);
+    arguments.placements = parsePlacementList(raw.placement);
+    const auto given = [&command](const char* option, const std::string& text) {
+        return command.count(option) > 0 ? &text : nullptr;
+    };
+    arguments.memberCounts = parseMemberLists(
+        arguments.base.topology, given("--subscribers", raw.subscribers), given("--publishers", raw.publishers));
+    if (command.count("--rate") > 0) {
+        const RateAxis rate = parseRateAxis(raw.rate);
+        arguments.autoRate = rate.automatic;
+        arguments.rates = rate.rates;
+    }
+    arguments.format = parseFormat(raw.format, true);
+    arguments.outPath = raw.out;
+    return arguments;
 }
 
 } // namespace
@@ -119,7 +150,8 @@ try {
     RawRunOptions sweepRaw;
     sweepRaw.mode = "pingpong";
     sweepRaw.duration = "0.5";
-    auto* sweep = app.add_subcommand("sweep", "Run every combination of mechanisms, sizes, modes and placements");
+    auto* sweep = app.add_subcommand(
+        "sweep", "Run every combination of mechanisms, sizes, modes, placements, member counts and offered rates");
     addRunOptions(*sweep, sweepRaw, true);
 
     ipcpg::cli::RaceOptionTexts raceTexts;
@@ -162,7 +194,7 @@ try {
             return listCommand(parseFormat(listFormat, false));
         if (*run) {
             RunArguments arguments;
-            arguments.spec = baseSpec(*run, runRaw);
+            arguments.spec = baseSpec(*run, runRaw, false);
             arguments.spec.mechanism = parseMechanismList(runRaw.mechanism).front();
             if (runRaw.mechanism == "all" || runRaw.mechanism.find(',') != std::string::npos)
                 throw ipcpg::UsageError("--mechanism \"" + runRaw.mechanism
@@ -175,17 +207,8 @@ try {
             arguments.progress = runRaw.progress;
             return runCommand(arguments);
         }
-        if (*sweep) {
-            SweepArguments arguments;
-            arguments.base = baseSpec(*sweep, sweepRaw);
-            arguments.mechanisms = parseMechanismList(sweepRaw.mechanism);
-            arguments.sizes = parseSizeList("--size", sweepRaw.size);
-            arguments.modes = parseModeList(sweepRaw.mode);
-            arguments.placements = parsePlacementList(sweepRaw.placement);
-            arguments.format = parseFormat(sweepRaw.format, true);
-            arguments.outPath = sweepRaw.out;
-            return sweepCommand(arguments);
-        }
+        if (*sweep)
+            return sweepCommand(sweepArguments(*sweep, sweepRaw));
         if (*race) {
             if (raceList)
                 return raceListCommand(parseFormat(raceFormat, false));

@@ -1,6 +1,7 @@
 #include "output.h"
 
 #include <algorithm>
+#include <functional>
 #include <iomanip>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -26,14 +27,6 @@ std::string sizeRange(const SizeLimit& limit) { return formatBytes(limit.min) + 
 nlohmann::json limitJson(const SizeLimit& limit)
 {
     return { { "min", limit.min }, { "max", limit.max }, { "reason", limit.reason } };
-}
-
-std::string optionsText(const RunResult& result)
-{
-    std::string text;
-    for (const auto& [name, value] : result.spec.options)
-        text += (text.empty() ? "" : " ") + name + "=" + value;
-    return text.empty() ? "-" : text;
 }
 
 std::string cpusText(const std::vector<int>& cpus)
@@ -118,12 +111,106 @@ void printSingleResult(std::ostream& out, const RunResult& r)
     members.print(out);
 }
 
+// One column of the sweep table: its heading, its alignment and how a run fills it.
+struct SweepColumn {
+    std::string header;
+    bool rightAligned;
+    std::function<std::string(const RunResult&)> cell;
+};
+
+std::string latencyCell(const LatencySummary& latency, double LatencySummary::*percentile)
+{
+    return latency.count > 0 ? formatNanoseconds(latency.*percentile) : "-";
+}
+
+// The topology and rate columns only when a run has them, so a plain sweep reads as before.
+std::vector<SweepColumn> sweepColumns(const std::vector<RunResult>& results)
+{
+    const auto any
+        = [&results](const auto& predicate) { return std::any_of(results.begin(), results.end(), predicate); };
+    const bool topologies = any([](const RunResult& r) { return r.spec.topology != Topology::Pair; });
+    const bool rates = any([](const RunResult& r) { return r.rate.has_value(); });
+    const std::string slowest = any([](const RunResult& r) { return !r.members.empty(); }) ? " (SLOWEST)" : "";
+    std::vector<SweepColumn> columns {
+        { "MECHANISM", false, [](const RunResult& r) { return r.spec.mechanism; } },
+        { "MODE", false, [](const RunResult& r) { return std::string(toString(r.spec.mode)); } },
+        { "SIZE", true, [](const RunResult& r) { return formatBytes(r.spec.messageSize); } },
+        { "OPTIONS", false, optionsText },
+        { "PLACEMENT", false, [](const RunResult& r) { return std::string(toString(r.spec.placement)); } },
+    };
+    if (topologies)
+        columns.push_back({ "TOPOLOGY", false, topologyText });
+    if (rates) {
+        columns.push_back(
+            { "RATE", true, [](const RunResult& r) { return r.rate ? formatRate(r.rate->offered) : "-"; } });
+        columns.push_back(
+            { "ACHIEVED", true, [](const RunResult& r) { return r.rate ? formatRate(r.rate->achieved) : "-"; } });
+    }
+    const std::vector<SweepColumn> rest {
+        { "MSG/S", true, [](const RunResult& r) { return formatRate(r.msgsPerS); } },
+        { "BYTES/S", true, [](const RunResult& r) { return formatBytesPerSecond(r.bytesPerS); } },
+        { "P50" + slowest, true,
+            [](const RunResult& r) { return latencyCell(headlineLatency(r), &LatencySummary::p50); } },
+        { "P99" + slowest, true,
+            [](const RunResult& r) { return latencyCell(headlineLatency(r), &LatencySummary::p99); } },
+        { "P99.9" + slowest, true,
+            [](const RunResult& r) { return latencyCell(headlineLatency(r), &LatencySummary::p999); } },
+        { "ERRORS", true, [](const RunResult& r) { return withSeparators(r.integrityErrors + r.syncErrors); } },
+        { "LOST", true, [](const RunResult& r) { return withSeparators(r.lost); } },
+        { "CPU/MSG", true, [](const RunResult& r) { return formatNanoseconds(r.cpuNsPerMessage()); } },
+    };
+    columns.insert(columns.end(), rest.begin(), rest.end());
+    return columns;
+}
+
+void printSweepTable(std::ostream& out, const std::vector<RunResult>& results)
+{
+    const std::vector<SweepColumn> columns = sweepColumns(results);
+    std::vector<std::string> header;
+    std::vector<bool> rightAligned;
+    for (const SweepColumn& column : columns) {
+        header.push_back(column.header);
+        rightAligned.push_back(column.rightAligned);
+    }
+    TextTable table(std::move(header), std::move(rightAligned));
+    for (const RunResult& r : results) {
+        std::vector<std::string> row;
+        row.reserve(columns.size());
+        for (const SweepColumn& column : columns)
+            row.push_back(column.cell(r));
+        table.add(std::move(row));
+    }
+    table.print(out);
+}
+
 nlohmann::json supportJson(const TopologySupport& support)
 {
     return { { "supported", support.supported }, { "how", support.how } };
 }
 
 } // namespace
+
+std::string optionsText(const RunResult& result)
+{
+    std::string text;
+    for (const auto& [name, value] : result.spec.options)
+        text += (text.empty() ? "" : " ") + name + "=" + value;
+    return text.empty() ? "-" : text;
+}
+
+std::string topologyText(const RunResult& result)
+{
+    if (result.spec.topology == Topology::Pair)
+        return "pair";
+    return std::string(toString(result.spec.topology)) + " " + std::to_string(result.spec.members());
+}
+
+const LatencySummary& headlineLatency(const RunResult& result)
+{
+    if (const MemberReport* slowest = result.slowestMember())
+        return slowest->latencyNs;
+    return result.latencyNs;
+}
 
 void printMechanismList(std::ostream& out, Format format)
 {
@@ -206,19 +293,7 @@ void printResults(std::ostream& out, const std::vector<RunResult>& results, Form
         printSingleResult(out, results.front());
         return;
     }
-    TextTable table({ "MECHANISM", "MODE", "SIZE", "OPTIONS", "PLACEMENT", "MSG/S", "BYTES/S", "P50", "P99", "P99.9",
-                        "ERRORS", "LOST", "CPU/MSG" },
-        { false, false, true, false, false, true, true, true, true, true, true, true, true });
-    for (const RunResult& r : results) {
-        const bool latency = r.latencyNs.count > 0;
-        table.add(
-            { r.spec.mechanism, std::string(toString(r.spec.mode)), formatBytes(r.spec.messageSize), optionsText(r),
-                std::string(toString(r.spec.placement)), formatRate(r.msgsPerS), formatBytesPerSecond(r.bytesPerS),
-                latency ? formatNanoseconds(r.latencyNs.p50) : "-", latency ? formatNanoseconds(r.latencyNs.p99) : "-",
-                latency ? formatNanoseconds(r.latencyNs.p999) : "-", withSeparators(r.integrityErrors + r.syncErrors),
-                withSeparators(r.lost), formatNanoseconds(r.cpuNsPerMessage()) });
-    }
-    table.print(out);
+    printSweepTable(out, results);
 }
 
 } // namespace ipcpg::cli

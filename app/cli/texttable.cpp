@@ -44,6 +44,8 @@ void TextTable::print(std::ostream& out) const
             if (!last)
                 line += "  ";
         }
+        // An empty last cell (a marker column on most rows) leaves no trailing blanks.
+        line.erase(line.find_last_not_of(' ') + 1);
         out << line << '\n';
     }
 }

@@ -76,22 +76,28 @@ Parsed<std::uint64_t> parseMessageSize(std::string_view text)
     return { size, {} };
 }
 
-SizeList parseMessageSizeList(std::string_view text)
+namespace {
+
+// Splits at commas and parses each trimmed item with `parse` (a Parsed<T> parser): the values in
+// order, up to maxValues, one sentence per bad item, and a sentence when there were too many.
+// `noun` names the items in that sentence ("sizes", "rates").
+template <typename T, typename Parse>
+ValueList<T> parseCommaList(std::string_view text, const Parse& parse, std::size_t maxValues, const char* noun)
 {
-    SizeList list;
-    std::size_t sizeCount = 0;
+    ValueList<T> list;
+    std::size_t valueCount = 0;
     std::optional<std::string> firstTooMany;
     std::string_view rest = text;
     while (true) {
         const std::size_t comma = rest.find(',');
         const std::string_view item = trimmed(rest.substr(0, comma));
-        Parsed<std::uint64_t> parsed = parseMessageSize(item);
+        Parsed<T> parsed = parse(item);
         if (!parsed.value) {
             list.badItems.push_back(std::move(parsed.error));
         } else {
-            ++sizeCount;
-            if (list.sizes.size() < kMaxSweepSizes)
-                list.sizes.push_back(*parsed.value);
+            ++valueCount;
+            if (list.values.size() < maxValues)
+                list.values.push_back(*parsed.value);
             else if (!firstTooMany)
                 firstTooMany = std::string(item);
         }
@@ -100,9 +106,27 @@ SizeList parseMessageSizeList(std::string_view text)
         rest.remove_prefix(comma + 1);
     }
     if (firstTooMany)
-        list.tooMany = "the list has " + std::to_string(sizeCount) + " sizes; at most " + std::to_string(kMaxSweepSizes)
-            + " are allowed (" + quoted(*firstTooMany) + " is the first too many)";
+        list.tooMany = "the list has " + std::to_string(valueCount) + " " + noun + "; at most "
+            + std::to_string(maxValues) + " are allowed (" + quoted(*firstTooMany) + " is the first too many)";
     return list;
+}
+
+} // namespace
+
+SizeList parseMessageSizeList(std::string_view text)
+{
+    ValueList<std::uint64_t> list = parseCommaList<std::uint64_t>(text, parseMessageSize, kMaxSweepSizes, "sizes");
+    return { std::move(list.values), std::move(list.badItems), std::move(list.tooMany) };
+}
+
+ValueList<unsigned> parseMemberCountList(std::string_view text)
+{
+    return parseCommaList<unsigned>(text, parseMemberCount, kMaxSweepSteps, "member counts");
+}
+
+ValueList<double> parseOfferedRateList(std::string_view text)
+{
+    return parseCommaList<double>(text, parseOfferedRate, kMaxSweepSteps, "rates");
 }
 
 Parsed<double> parseDuration(std::string_view text, double minS, double maxS)
@@ -147,24 +171,89 @@ std::optional<std::string> refusal(const RunSpec& spec)
 
 std::string runLabel(const RunSpec& spec)
 {
-    return spec.mechanism + " " + std::string(toString(spec.mode)) + " " + formatBytes(spec.messageSize) + " "
-        + std::string(toString(spec.placement));
+    std::string label = spec.mechanism + " " + std::string(toString(spec.mode)) + " " + formatBytes(spec.messageSize)
+        + " " + std::string(toString(spec.placement));
+    if (spec.topology != Topology::Pair)
+        label += " " + std::string(toString(spec.topology)) + " " + std::to_string(spec.members());
+    if (spec.rate > 0)
+        label += " at " + formatRate(spec.rate);
+    return label;
 }
+
+namespace {
+
+// Options given for the sweep apply where a mechanism has them: "sync=spin" over "all" must not
+// refuse every mechanism without a sync option.
+MechanismOptions optionsFor(const std::string& id, const MechanismOptions& given)
+{
+    MechanismOptions options;
+    if (const Mechanism* mechanism = MechanismRegistry::instance().find(id)) {
+        for (const OptionSpec& option : mechanism->info().options) {
+            if (const auto value = given.find(option.name); value != given.end())
+                options[option.name] = value->second;
+        }
+    }
+    return options;
+}
+
+// Sets the members of the spec's topology, or says why it has none to set.
+std::optional<std::string> setMembers(RunSpec& spec, unsigned count)
+{
+    switch (spec.topology) {
+    case Topology::FanOut:
+        spec.subscribers = count;
+        return std::nullopt;
+    case Topology::FanIn:
+        spec.publishers = count;
+        return std::nullopt;
+    case Topology::Pair:
+        break;
+    }
+    if (count == 1)
+        return std::nullopt;
+    return std::to_string(count)
+        + " members need the fanout topology (subscribers) or the fanin topology "
+          "(publishers); the topology is pair";
+}
+
+// An axis the user left empty holds the base's own value, so every loop below runs at least once.
+template <typename T> std::vector<std::optional<T>> orBase(const std::vector<T>& axis)
+{
+    if (axis.empty())
+        return { std::nullopt };
+    return { axis.begin(), axis.end() };
+}
+
+void planOne(SweepPlan& plan, RunSpec spec, std::optional<unsigned> members, std::optional<double> rate)
+{
+    std::optional<std::string> reason = members ? setMembers(spec, *members) : std::nullopt;
+    if (rate)
+        spec.rate = *rate;
+    RunSpec validated = spec;
+    if (!reason) {
+        try {
+            MechanismRegistry::instance().validate(validated);
+        } catch (const UsageError& error) {
+            reason = error.what();
+        }
+    }
+    if (reason) {
+        plan.skipped.push_back({ std::move(spec), std::move(*reason) });
+        return;
+    }
+    std::string label = runLabel(validated);
+    plan.runs.push_back({ std::move(validated), std::move(label) });
+}
+
+} // namespace
 
 SweepPlan planSweep(const RunSpec& base, const SweepAxes& axes)
 {
-    const MechanismRegistry& registry = MechanismRegistry::instance();
     SweepPlan plan;
+    const auto memberCounts = orBase(axes.memberCounts);
+    const auto rates = orBase(axes.rates);
     for (const std::string& id : axes.mechanisms) {
-        // Options given for the sweep apply where a mechanism has them: "sync=spin" over "all"
-        // must not refuse every mechanism without a sync option.
-        MechanismOptions options;
-        if (const Mechanism* mechanism = registry.find(id)) {
-            for (const OptionSpec& option : mechanism->info().options) {
-                if (const auto given = base.options.find(option.name); given != base.options.end())
-                    options[option.name] = given->second;
-            }
-        }
+        const MechanismOptions options = optionsFor(id, base.options);
         for (Mode mode : axes.modes) {
             for (std::uint64_t size : axes.sizes) {
                 for (Placement placement : axes.placements) {
@@ -174,15 +263,10 @@ SweepPlan planSweep(const RunSpec& base, const SweepAxes& axes)
                     spec.messageSize = size;
                     spec.placement = placement;
                     spec.options = options;
-                    RunSpec validated = spec;
-                    try {
-                        registry.validate(validated);
-                    } catch (const UsageError& error) {
-                        plan.skipped.push_back({ spec, error.what() });
-                        continue;
+                    for (const auto& members : memberCounts) {
+                        for (const auto& rate : rates)
+                            planOne(plan, spec, members, rate);
                     }
-                    std::string label = runLabel(validated);
-                    plan.runs.push_back({ std::move(validated), std::move(label) });
                 }
             }
         }

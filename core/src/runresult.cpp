@@ -27,16 +27,20 @@ LatencySummary LatencySummary::of(const LatencyHistogram& histogram)
     return summary;
 }
 
+bool slowerMember(const LatencySummary& a, int indexA, const LatencySummary& b, int indexB)
+{
+    if (a.p99 != b.p99)
+        return a.p99 > b.p99;
+    if (a.p50 != b.p50)
+        return a.p50 > b.p50;
+    return indexA < indexB;
+}
+
 namespace {
 
-// Orders members by how slow they are: p99 first, then p50, then the index (stable ties).
 bool slowerThan(const MemberReport& a, const MemberReport& b)
 {
-    if (a.latencyNs.p99 != b.latencyNs.p99)
-        return a.latencyNs.p99 > b.latencyNs.p99;
-    if (a.latencyNs.p50 != b.latencyNs.p50)
-        return a.latencyNs.p50 > b.latencyNs.p50;
-    return a.index < b.index;
+    return slowerMember(a.latencyNs, a.index, b.latencyNs, b.index);
 }
 
 } // namespace
@@ -414,7 +418,8 @@ std::string csvHeader()
     return "mechanism,mode,message_size,sync,options,workers,placement,cpus,duration_s,messages,bytes,msgs_per_s,"
            "bytes_per_s,latency_kind,latency_min_ns,latency_mean_ns,latency_p50_ns,latency_p90_ns,latency_p99_ns,"
            "latency_p999_ns,latency_max_ns,integrity_errors,lost,sync_errors,cpu_user_s,cpu_sys_s,"
-           "voluntary_switches,involuntary_switches,cpu_ns_per_message,warmup_messages,partial";
+           "voluntary_switches,involuntary_switches,cpu_ns_per_message,warmup_messages,partial,topology,members,"
+           "rate_offered,rate_achieved,slowest_p99_ns";
 }
 
 namespace {
@@ -462,6 +467,12 @@ std::string csvRow(const RunResult& result)
         << ',' << number(result.cpuSysS) << ',' << result.voluntarySwitches << ',' << result.involuntarySwitches << ','
         << number(result.cpuNsPerMessage()) << ',' << result.warmupMessages << ','
         << (result.partial ? "true" : "false");
+    // Added after the original columns, so readers that count columns keep working. Empty where
+    // the run had no such thing: no offered rate, no members.
+    const MemberReport* slowest = result.slowestMember();
+    row << ',' << toString(result.spec.topology) << ',' << result.spec.members() << ','
+        << (result.rate ? number(result.rate->offered) : "") << ','
+        << (result.rate ? number(result.rate->achieved) : "") << ',' << (slowest ? number(slowest->latencyNs.p99) : "");
     return row.str();
 }
 

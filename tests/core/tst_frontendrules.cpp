@@ -1,5 +1,7 @@
-// The rules every front end applies to what a user types: sizes, size lists, durations, sweeps.
+// The rules every front end applies to what a user types: sizes, size lists, member counts,
+// rates, durations, sweeps.
 #include <QTest>
+#include <algorithm>
 
 #include "ipcpg/frontendrules.h"
 
@@ -48,6 +50,44 @@ private slots:
             mentions(tooLong.tooMany, "at most 64") && mentions(tooLong.tooMany, "\"65\""), tooLong.tooMany.c_str());
     }
 
+    void aMemberCountListNamesEveryBadItem()
+    {
+        const ValueList<unsigned> list = parseMemberCountList("1, 2,4,0,many,65,8");
+        QCOMPARE(list.values, (std::vector<unsigned> { 1, 2, 4, 8 }));
+        QCOMPARE(list.badItems.size(), std::size_t { 3 });
+        for (const char* bad : { "\"0\"", "\"many\"", "\"65\"" }) {
+            const bool named = std::any_of(list.badItems.begin(), list.badItems.end(),
+                [bad](const std::string& item) { return mentions(item, bad); });
+            QVERIFY2(named, bad);
+        }
+        QVERIFY2(mentions(list.badItems.front(), "from 1 to 64"), list.badItems.front().c_str());
+        QVERIFY(list.tooMany.empty());
+        const ValueList<unsigned> empty = parseMemberCountList("1,,2");
+        QCOMPARE(empty.badItems.size(), std::size_t { 1 });
+        QVERIFY2(mentions(empty.badItems.front(), "\"\""), empty.badItems.front().c_str());
+    }
+
+    void aRateListNamesEveryBadItemAndTheFirstTooMany()
+    {
+        const ValueList<double> list = parseOfferedRateList("10k, 2.5M,fast,500,-1");
+        QCOMPARE(list.values, (std::vector<double> { 10e3, 2.5e6, 500 }));
+        QCOMPARE(list.badItems.size(), std::size_t { 2 });
+        QVERIFY2(
+            mentions(list.badItems[0], "\"fast\"") && mentions(list.badItems[0], "100M"), list.badItems[0].c_str());
+        QVERIFY2(mentions(list.badItems[1], "\"-1\""), list.badItems[1].c_str());
+        QVERIFY(!parseOfferedRateList("0").badItems.empty()); // 0 is closed loop, not a rate to offer
+        QVERIFY(!parseOfferedRateList("200M").badItems.empty());
+
+        std::string many;
+        for (std::size_t i = 1; i <= kMaxSweepSteps + 1; ++i)
+            many += (i > 1 ? "," : "") + std::to_string(i) + "k";
+        const ValueList<double> tooLong = parseOfferedRateList(many);
+        QCOMPARE(tooLong.values.size(), kMaxSweepSteps);
+        QVERIFY2(mentions(tooLong.tooMany, "65 rates") && mentions(tooLong.tooMany, "at most 64")
+                && mentions(tooLong.tooMany, "\"65k\""),
+            tooLong.tooMany.c_str());
+    }
+
     void durationsHaveARange()
     {
         QCOMPARE(*parseDuration("0.5").value, 0.5);
@@ -94,6 +134,96 @@ private slots:
         QCOMPARE(plan.runs.front().label, runLabel(plan.runs.front().spec));
         QVERIFY2(mentions(plan.runs.front().label, "pipe") && mentions(plan.runs.front().label, "unpinned"),
             plan.runs.front().label.c_str());
+    }
+
+    void aSweepVariesMembersThenRateInsideTheOtherAxes()
+    {
+        RunSpec base;
+        base.topology = Topology::FanOut;
+        base.mode = Mode::Stream;
+        SweepAxes axes;
+        axes.mechanisms = { "pipe" };
+        axes.sizes = { 64, 4096 };
+        axes.modes = { Mode::Stream };
+        axes.placements = { Placement::Unpinned };
+        axes.memberCounts = { 1, 4 };
+        axes.rates = { 1000, 2000 };
+        const SweepPlan plan = planSweep(base, axes);
+        QVERIFY(plan.skipped.empty());
+        QCOMPARE(plan.runs.size(), std::size_t { 8 });
+        struct Expected {
+            std::uint64_t size;
+            unsigned subscribers;
+            double rate;
+        };
+        const Expected order[] = { { 64, 1, 1000 }, { 64, 1, 2000 }, { 64, 4, 1000 }, { 64, 4, 2000 },
+            { 4096, 1, 1000 }, { 4096, 1, 2000 }, { 4096, 4, 1000 }, { 4096, 4, 2000 } };
+        for (std::size_t i = 0; i < plan.runs.size(); ++i) {
+            const RunSpec& spec = plan.runs[i].spec;
+            QCOMPARE(spec.messageSize, order[i].size);
+            QCOMPARE(spec.subscribers, order[i].subscribers);
+            QCOMPARE(spec.publishers, 1U);
+            QCOMPARE(spec.rate, order[i].rate);
+        }
+        QVERIFY2(mentions(plan.runs[3].label, "fanout 4") && mentions(plan.runs[3].label, "2.00 k/s"),
+            plan.runs[3].label.c_str());
+    }
+
+    void emptyMemberAndRateAxesKeepTheBase()
+    {
+        RunSpec base;
+        base.topology = Topology::FanIn;
+        base.publishers = 3;
+        base.rate = 500;
+        SweepAxes axes;
+        axes.mechanisms = { "pipe" };
+        axes.sizes = { 64 };
+        axes.modes = { Mode::PingPong };
+        axes.placements = { Placement::Unpinned };
+        const SweepPlan plan = planSweep(base, axes);
+        QCOMPARE(plan.runs.size(), std::size_t { 1 });
+        QCOMPARE(plan.runs.front().spec.publishers, 3U);
+        QCOMPARE(plan.runs.front().spec.rate, 500.0);
+    }
+
+    void aSweepSkipsWhatTheTopologyRefusesWithTheReason()
+    {
+        RunSpec base;
+        base.topology = Topology::FanIn;
+        SweepAxes axes;
+        // Signals carry no sender, so one receiver cannot check each publisher's order.
+        axes.mechanisms = { "pipe", "signal" };
+        axes.sizes = { 4 };
+        axes.modes = { Mode::Stream };
+        axes.placements = { Placement::Unpinned };
+        axes.memberCounts = { 2, 3 };
+        const SweepPlan plan = planSweep(base, axes);
+        QCOMPARE(plan.runs.size(), std::size_t { 2 });
+        QCOMPARE(plan.runs[1].spec.publishers, 3U);
+        QCOMPARE(plan.skipped.size(), std::size_t { 2 });
+        for (const SkippedRun& skip : plan.skipped) {
+            QCOMPARE(skip.spec.mechanism, std::string("signal"));
+            QVERIFY2(mentions(skip.reason, "signal") && mentions(skip.reason, "fanin"), skip.reason.c_str());
+        }
+        QCOMPARE(plan.skipped[0].spec.publishers, 2U);
+        QCOMPARE(plan.skipped[1].spec.publishers, 3U);
+    }
+
+    void aPairHasNoMembersToSweep()
+    {
+        RunSpec base;
+        SweepAxes axes;
+        axes.mechanisms = { "pipe" };
+        axes.sizes = { 64 };
+        axes.modes = { Mode::PingPong };
+        axes.placements = { Placement::Unpinned };
+        axes.memberCounts = { 1, 2 };
+        const SweepPlan plan = planSweep(base, axes);
+        QCOMPARE(plan.runs.size(), std::size_t { 1 }); // 1 is every topology's count
+        QCOMPARE(plan.skipped.size(), std::size_t { 1 });
+        const std::string& reason = plan.skipped.front().reason;
+        QVERIFY2(
+            mentions(reason, "2 members") && mentions(reason, "fanout") && mentions(reason, "pair"), reason.c_str());
     }
 };
 

@@ -185,13 +185,8 @@ private slots:
     {
         QFETCH(QStringList, arguments);
         QFETCH(QStringList, mentions);
-        const Output output = ipcpg(arguments);
-        QCOMPARE(output.exitCode, 2);
-        QVERIFY(output.out.isEmpty());
-        const QString error = QString::fromLocal8Bit(output.err).trimmed();
-        QVERIFY2(!error.contains(QLatin1Char('\n')), qPrintable(error));
-        for (const QString& mention : mentions)
-            QVERIFY2(error.contains(mention), qPrintable(error));
+        const QString problem = ipcpg::test::usageRefusalProblem(ipcpg(arguments), mentions);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
 
     void workerRefusesAMalformedSpec_data()

@@ -36,4 +36,20 @@ ProcessOutput runProcess(const QString& program, const QStringList& arguments, c
     return output;
 }
 
+QString usageRefusalProblem(const ProcessOutput& output, const QStringList& mentions)
+{
+    if (output.exitCode != 2)
+        return QStringLiteral("expected exit status 2: ") + output.describe();
+    if (!output.out.isEmpty())
+        return QStringLiteral("a refusal printed on stdout: ") + QString::fromLocal8Bit(output.out);
+    const QString error = QString::fromLocal8Bit(output.err).trimmed();
+    if (error.contains(QLatin1Char('\n')))
+        return QStringLiteral("the refusal is more than one line: ") + error;
+    for (const QString& mention : mentions) {
+        if (!error.contains(mention))
+            return QStringLiteral("the refusal does not mention \"%1\": %2").arg(mention, error);
+    }
+    return {};
+}
+
 } // namespace ipcpg::test

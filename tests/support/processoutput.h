@@ -18,6 +18,10 @@ struct ProcessOutput {
     QString describe() const;
 };
 
+// What is wrong with `output` as a refused command line: it must exit 2, print nothing on stdout
+// and one line on stderr that mentions every text in `mentions`. Empty when all of that holds.
+QString usageRefusalProblem(const ProcessOutput& output, const QStringList& mentions);
+
 // Runs `program` to completion with `environment` (the test's own by default), in
 // `workingDirectory` if one is given.
 ProcessOutput runProcess(const QString& program, const QStringList& arguments,

@@ -19,6 +19,8 @@ namespace ipcpg {
 
 // A sweep lists at most this many sizes: a pasted list of thousands would plan a day of runs.
 inline constexpr std::size_t kMaxSweepSizes = 64;
+// The same bound for the member counts and for the offered rates of a sweep.
+inline constexpr std::size_t kMaxSweepSteps = 64;
 
 // A parsed value, or why the text is not one.
 template <typename T> struct Parsed {
@@ -45,6 +47,19 @@ struct SizeList {
 };
 SizeList parseMessageSizeList(std::string_view text);
 
+// A comma-separated list of member counts or offered rates, by the same rules as SizeList: every
+// item, empty ones included, must be a value by the single value's parser, at most
+// kMaxSweepSteps of them.
+template <typename T> struct ValueList {
+    std::vector<T> values; // the items that are values, in order, at most kMaxSweepSteps
+    std::vector<std::string> badItems; // one sentence per item that is not a value, in order
+    std::string tooMany; // set when more items are values than allowed: how many, and the first too many
+};
+// "1,2,4,8": each item by parseMemberCount.
+ValueList<unsigned> parseMemberCountList(std::string_view text);
+// "10k,50k,100k": each item by parseOfferedRate.
+ValueList<double> parseOfferedRateList(std::string_view text);
+
 // Measured seconds ("0.5", "2", "1.5s"). A duration is always more than 0 and at most maxS; minS,
 // when above 0, raises the floor (inclusive) for a front end whose field starts higher. Anything
 // else gives an error naming the text and the allowed range.
@@ -63,7 +78,9 @@ Parsed<unsigned> parseMemberCount(std::string_view text);
 // expected) propagate.
 std::optional<std::string> refusal(const RunSpec& spec);
 
-// "pipe pingpong 4 KiB unpinned": how progress lines and failure messages name one run.
+// "pipe pingpong 4 KiB unpinned", "pipe stream 64 B unpinned fanout 4 at 10.0 k/s": how progress
+// lines and failure messages name one run (the topology and rate only when they are not the
+// defaults).
 std::string runLabel(const RunSpec& spec);
 
 // The axes of a sweep: every combination of one value of each is a run.
@@ -72,6 +89,12 @@ struct SweepAxes {
     std::vector<std::uint64_t> sizes;
     std::vector<Mode> modes;
     std::vector<Placement> placements;
+    // The subscribers of a fan-out or the publishers of a fan-in, whichever the base's topology
+    // has. Empty: the base's own count. A pair has no members: a count other than 1 is skipped.
+    std::vector<unsigned> memberCounts;
+    // Offered rates in messages per second per receiver (RunSpec::rate; 0 is closed loop).
+    // Empty: the base's rate.
+    std::vector<double> rates;
 };
 
 struct PlannedRun {
@@ -85,12 +108,15 @@ struct SkippedRun {
 };
 
 struct SweepPlan {
-    std::vector<PlannedRun> runs; // in order: mechanism, then mode, then size, then placement
+    // In order: mechanism, then mode, then size, then placement, then members, then rate (the
+    // last axis varies fastest, so the runs of one latency-versus-load curve are neighbours).
+    std::vector<PlannedRun> runs;
     std::vector<SkippedRun> skipped; // the combinations validation refused, in the same order
 };
 
 // Plans a sweep: `base` gives what every run shares (duration, messages, warm-up, workers,
-// options); each combination of the axes sets mechanism, mode, size and placement. Options of
+// options, topology); each combination of the axes sets mechanism, mode, size, placement and,
+// when their axes are not empty, the member count and the offered rate. Options of
 // `base` apply to the mechanisms that declare them and are left out for the others. A
 // combination the registry refuses (an unknown id, a mode the mechanism lacks, a size above its
 // limit) is skipped with the reason, never an exception.

@@ -53,6 +53,10 @@ struct MemberReport {
     std::uint64_t involuntarySwitches = 0;
 };
 
+// The order of slowness among members: the higher p99, then the higher p50, then the lower index
+// (so ties rank the same way every time). One rule for the result and the live views.
+bool slowerMember(const LatencySummary& a, int indexA, const LatencySummary& b, int indexB);
+
 // An open-loop run's schedule against what happened (RunSpec::rate).
 struct RateReport {
     double offered = 0; // messages per second each receiver was offered
