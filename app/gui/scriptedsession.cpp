@@ -7,6 +7,7 @@
 #include <QTimer>
 #include <algorithm>
 #include <array>
+#include <string_view>
 
 #include "ipcpg/frontendrules.h"
 #include "ipcpg/mechanismregistry.h"
@@ -36,6 +37,12 @@ constexpr OptionText kOptions[] = {
     { "sync", "Synchronisation, where the mechanism has it", "MODE" },
     { "option", "Mechanism option NAME=VALUE (repeatable)", "NAME=VALUE" },
     { "placement", "same-core, cross-core or unpinned", "PLACEMENT" },
+    { "topology", "pair, fanout (one publisher, --subscribers N) or fanin (--publishers N, one receiver)", "TOPOLOGY" },
+    { "subscribers", "Subscribers of a fan-out (1-64)", "N" },
+    { "publishers", "Publishers of a fan-in (1-64)", "N" },
+    { "rate",
+        "Offered load in messages per second per receiver (k and M allowed, e.g. 10k), or off: as fast as possible",
+        "RATE" },
     { "start", "Start the run at once", nullptr },
     { "export-png", "After the run, write the charts as PNG (2x)", "FILE" },
     { "export-svg", "After the run, write the charts as SVG", "FILE" },
@@ -62,6 +69,7 @@ constexpr OptionText kOptions[] = {
 
 const char* const kModes = "pingpong or stream";
 const char* const kPlacements = "same-core, cross-core or unpinned";
+const char* const kTopologies = "pair, fanout or fanin";
 
 // `--mode "sideways" is not allowed; use pingpong or stream`
 QString notAllowed(const char* option, const QString& text, const char* allowed)
@@ -216,7 +224,49 @@ std::optional<int> ScriptedSession::readRunSpec(RunSpec& spec) const
             return refuse(notAllowed("placement", value("placement"), kPlacements));
         spec.placement = *placement;
     }
+    if (const auto exit = readTopology(spec))
+        return exit;
     return readMechanismOptions(spec);
+}
+
+// --topology, --subscribers, --publishers and --rate, by ipcpg run's rules. The set-up they go
+// into may come from the last session: a topology given here drops the counts that only another
+// topology takes (the registry would refuse them, and nothing on this command line could undo
+// them), and "--rate off" takes back a remembered rate.
+std::optional<int> ScriptedSession::readTopology(RunSpec& spec) const
+{
+    if (isSet("topology")) {
+        const auto topology = parseTopology(value("topology").toStdString());
+        if (!topology)
+            return refuse(notAllowed("topology", value("topology"), kTopologies));
+        spec.topology = *topology;
+        if (spec.topology != Topology::FanOut)
+            spec.subscribers = 1;
+        if (spec.topology != Topology::FanIn)
+            spec.publishers = 1;
+        if (spec.topology != Topology::Pair)
+            spec.workers = 1;
+    }
+    for (const char* option : { "subscribers", "publishers" }) {
+        if (!isSet(option))
+            continue;
+        const Parsed<unsigned> count = parseMemberCount(value(option).toStdString());
+        if (!count.value)
+            return refuse(withOption(option, count.error));
+        (std::string_view(option) == "subscribers" ? spec.subscribers : spec.publishers) = *count.value;
+    }
+    if (isSet("rate")) {
+        const QString text = value("rate").trimmed();
+        if (text == QStringLiteral("off")) {
+            spec.rate = 0;
+        } else {
+            const Parsed<double> rate = parseOfferedRate(text.toStdString());
+            if (!rate.value)
+                return refuse(withOption("rate", rate.error) + QStringLiteral(", or off for as fast as possible"));
+            spec.rate = *rate.value;
+        }
+    }
+    return std::nullopt;
 }
 
 // --option NAME=VALUE and --sync, then the registry's verdict on the whole spec.

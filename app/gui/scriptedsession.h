@@ -17,8 +17,8 @@ class MainWindow;
 // comparison (--compare), a race (--race) or the claims (--check-claims), write the exports and
 // a screenshot when it has ended, and quit with --quit-when-done (exit 1 if the run or an export
 // failed). Bad arguments are refused with a sentence naming the value and what is allowed, exit
-// status 2 as in every executable of the project; sizes and durations follow core's front-end
-// rules (ipcpg/frontendrules.h).
+// status 2 as in every executable of the project; sizes, durations, member counts and rates
+// follow core's front-end rules (ipcpg/frontendrules.h).
 //
 // The functions returning std::optional<int> return the exit status when the program must end
 // now (2 refused, 1 a start failed), and std::nullopt when the event loop takes over.
@@ -43,6 +43,7 @@ private:
     std::optional<int> resizeWindow();
     std::optional<int> beginRun();
     std::optional<int> readRunSpec(RunSpec& spec) const;
+    std::optional<int> readTopology(RunSpec& spec) const;
     std::optional<int> readMechanismOptions(RunSpec& spec) const;
     std::optional<int> applyTheme();
     std::optional<int> beginComparison();

@@ -93,6 +93,61 @@ private slots:
         QVERIFY(svgText.contains("Throughput")); // chart text is text, not pixels
     }
 
+    // The README's fan-out screenshot is such a run: its exports hold every member.
+    void scriptedFanOutExportsItsMembers()
+    {
+        const QString csv = m_out.filePath(QStringLiteral("fanout.csv"));
+        const QString json = m_out.filePath(QStringLiteral("fanout.json"));
+        QByteArray err;
+        const int code = runGui(
+            { QStringLiteral("--mechanism"), QStringLiteral("pipe"), QStringLiteral("--mode"), QStringLiteral("stream"),
+                QStringLiteral("--topology"), QStringLiteral("fanout"), QStringLiteral("--subscribers"),
+                QStringLiteral("3"), QStringLiteral("--rate"), QStringLiteral("2k"), QStringLiteral("--duration"),
+                QStringLiteral("0.5"), QStringLiteral("--start"), QStringLiteral("--export-csv"), csv,
+                QStringLiteral("--export-json"), json, QStringLiteral("--quit-when-done") },
+            &err);
+        QVERIFY2(code == 0, err.constData());
+
+        QFile jsonFile(json);
+        QVERIFY(jsonFile.open(QIODevice::ReadOnly));
+        const QJsonObject run = QJsonDocument::fromJson(jsonFile.readAll()).object();
+        QCOMPARE(run[QLatin1String("topology")].toString(), QStringLiteral("fanout"));
+        QCOMPARE(run[QLatin1String("subscribers")].toInteger(), 3);
+        const QJsonArray members = run[QLatin1String("members")].toArray();
+        QCOMPARE(members.size(), 3);
+        for (const QJsonValue& member : members)
+            QVERIFY(member.toObject()[QLatin1String("messages")].toInteger() > 0);
+        const qint64 slowest = run[QLatin1String("slowest_member")].toObject()[QLatin1String("index")].toInteger();
+        QCOMPARE(run[QLatin1String("rate")].toObject()[QLatin1String("offered")].toDouble(), 2000.0);
+        const QJsonObject series = run[QLatin1String("series")].toObject();
+        QVERIFY(!series[QLatin1String("slowest_member_p99_ns")].toArray().isEmpty());
+        QVERIFY(!series[QLatin1String("fastest_member_p50_ns")].toArray().isEmpty());
+
+        // The run's line as ipcpg writes it, then after an empty line the members table.
+        QFile csvFile(csv);
+        QVERIFY(csvFile.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = csvFile.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), 2 + 1 + 1 + 3);
+        QCOMPARE(lines[0].split(',').size(), lines[1].split(',').size());
+        QVERIFY(lines[2].isEmpty());
+        const QList<QByteArray> header = lines[3].split(',');
+        QCOMPARE(header.first(), QByteArray("role"));
+        int slowestRows = 0;
+        for (int i = 0; i < 3; ++i) {
+            const QList<QByteArray> row = lines[4 + i].split(',');
+            QCOMPARE(row.size(), header.size());
+            QCOMPARE(row.at(header.indexOf("role")), QByteArray("subscriber"));
+            QCOMPARE(row.at(header.indexOf("index")).toInt(), i);
+            QCOMPARE(row.at(header.indexOf("messages")).toLongLong(),
+                members[i].toObject()[QLatin1String("messages")].toInteger());
+            if (row.at(header.indexOf("slowest")) == "1") {
+                ++slowestRows;
+                QCOMPARE(i, slowest);
+            }
+        }
+        QCOMPARE(slowestRows, 1);
+    }
+
     void scriptedRaceExportsItsResult()
     {
         const QString json = m_out.filePath(QStringLiteral("race.json"));

@@ -205,6 +205,26 @@ private slots:
                                         << strings({ "colour", "no options" });
         QTest::newRow("sync on pipe") << strings({ "--mechanism", "pipe", "--sync", "spin" })
                                       << strings({ "sync", "pipe" });
+        QTest::newRow("topology") << strings({ "--topology", "star" }) << strings({ "star", "pair, fanout or fanin" });
+        QTest::newRow("subscribers zero")
+            << strings({ "--topology", "fanout", "--subscribers", "0" }) << strings({ "--subscribers", "\"0\"", "64" });
+        QTest::newRow("subscribers too many")
+            << strings({ "--topology", "fanout", "--subscribers", "65" }) << strings({ "--subscribers", "65", "64" });
+        QTest::newRow("publishers words")
+            << strings({ "--topology", "fanin", "--publishers", "lots" }) << strings({ "--publishers", "lots", "64" });
+        QTest::newRow("subscribers of a pair")
+            << strings({ "--topology", "pair", "--subscribers", "4" }) << strings({ "subscribers", "fanout" });
+        for (const Mechanism* mechanism : MechanismRegistry::instance().all()) {
+            if (mechanism->info().fanin.supported)
+                continue;
+            const QString id = QString::fromStdString(mechanism->info().id);
+            QTest::addRow("fanin on %s", mechanism->info().id.c_str()) << QStringList { QStringLiteral("--mechanism"),
+                id, QStringLiteral("--topology"), QStringLiteral("fanin") }
+                                                                       << QStringList { id, QStringLiteral("fanin") };
+            break; // one is enough: the registry's sentence is the same for each
+        }
+        QTest::newRow("rate words") << strings({ "--rate", "fast" }) << strings({ "--rate", "fast", "100M", "off" });
+        QTest::newRow("rate zero") << strings({ "--rate", "0" }) << strings({ "\"0\"", "100M" });
         QTest::newRow("theme") << strings({ "--theme", "purple" }) << strings({ "purple", "system, light or dark" });
         QTest::newRow("unknown option") << strings({ "--turbo" }) << strings({ "turbo" });
         QTest::newRow("missing value") << strings({ "--size" }) << strings({ "size" });

@@ -7,12 +7,14 @@
 #include <QSignalSpy>
 #include <QStandardItemModel>
 #include <QStandardPaths>
+#include <QTableView>
 #include <QTest>
 #include <csignal>
 
 #include "charts/timeserieschart.h"
 #include "controllers/runcontroller.h"
 #include "ipcpg/mechanismregistry.h"
+#include "models/membersmodel.h"
 #include "models/resultsmodel.h"
 #include "models/savedrunsmodel.h"
 #include "testenvironment.h"
@@ -55,6 +57,11 @@ private slots:
         QVERIFY(window.controller()->isRunning());
         QCOMPARE(window.setupPanel()->startButton()->text(), QStringLiteral("&Stop"));
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000); // a 3 s run: a bound for a hang
+        // A pair run looks as it did before fan-out existed: no member lines, no members table.
+        QVERIFY(!window.charts()->membersView()->isVisible());
+        QCOMPARE(window.charts()->membersModel()->rowCount(), 0);
+        QVERIFY(!window.charts()->slowestP99Series()->isVisible());
+        QVERIFY(!window.charts()->fastestP99Series()->isVisible());
         std::sort(pointsWhileRunning.begin(), pointsWhileRunning.end());
         pointsWhileRunning.erase(
             std::unique(pointsWhileRunning.begin(), pointsWhileRunning.end()), pointsWhileRunning.end());
@@ -86,6 +93,71 @@ private slots:
             QVERIFY2(rateAt.contains(key), qPrintable(QStringLiteral("no sample at t=%1").arg(point.x())));
             QVERIFY(qAbs(point.y() * divisor - rateAt.value(key)) <= 1e-6 * rateAt.value(key) + 1e-9);
         }
+    }
+
+    // A real fan-out through the window's controller: the members table fills while the run goes
+    // and ends with the run's own members, the slowest highlighted; the latency chart draws the
+    // slowest and the fastest member.
+    void fanOutRunFillsTheMembersTable()
+    {
+        constexpr unsigned kSubscribers = 4;
+        MainWindow window;
+        MembersModel* members = window.charts()->membersModel();
+        new QAbstractItemModelTester(members, QAbstractItemModelTester::FailureReportingMode::QtTest, &window);
+        window.show();
+        RunSpec spec;
+        spec.mechanism = "pipe";
+        spec.mode = Mode::Stream;
+        spec.topology = Topology::FanOut;
+        spec.subscribers = kSubscribers;
+        spec.durationS = 1.0;
+        window.setupPanel()->setSpec(spec);
+        QVERIFY2(window.setupPanel()->problem().isEmpty(), qPrintable(window.setupPanel()->problem()));
+
+        QSignalSpy finished(&window, &MainWindow::runFinished);
+        // What the table showed at the redraws while the run was live.
+        bool liveRowsWithMessages = false;
+        connect(window.charts(), &LiveChartsView::refreshed, this, [&] {
+            if (!window.controller()->isRunning() || members->rowCount() != static_cast<int>(kSubscribers))
+                return;
+            bool all = true;
+            for (int row = 0; row < members->rowCount(); ++row)
+                all = all
+                    && members->index(row, MembersModel::MessagesColumn).data(MembersModel::kSortRole).toULongLong()
+                        > 0;
+            liveRowsWithMessages = liveRowsWithMessages || all;
+        });
+        QVERIFY(window.startRun());
+        QVERIFY(window.charts()->membersView()->isVisible());
+        QVERIFY(window.charts()->slowestP99Series()->isVisible());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000); // a 1 s run: a bound for a hang
+        QVERIFY2(liveRowsWithMessages, "the members table did not fill while the run was going");
+
+        const RunResult result = finished.at(0).at(0).value<RunResult>();
+        QVERIFY2(!result.partial, result.error.c_str());
+        QCOMPARE(result.members.size(), std::size_t { kSubscribers });
+        QCOMPARE(members->rowCount(), static_cast<int>(kSubscribers));
+        for (int row = 0; row < members->rowCount(); ++row) {
+            const auto messages
+                = members->index(row, MembersModel::MessagesColumn).data(MembersModel::kSortRole).toULongLong();
+            QVERIFY(messages > 0);
+            QCOMPARE(messages, result.members[static_cast<std::size_t>(row)].messages);
+            QCOMPARE(members->index(row, MembersModel::MemberColumn).data().toInt(), row);
+        }
+        const int slowest = static_cast<int>(result.slowestMember() - result.members.data());
+        QCOMPARE(members->slowestRow(), slowest);
+        QVERIFY(members->index(slowest, MembersModel::P99Column).data(MembersModel::kSlowestRole).toBool());
+        QVERIFY(window.charts()->slowestP99Series()->count() > 0);
+        QVERIFY(window.charts()->fastestP99Series()->count() > 0);
+        // The results panel names the slowest member too.
+        bool namesSlowest = false;
+        for (int row = 0; row < window.results()->rowCount(); ++row)
+            namesSlowest = namesSlowest
+                || (window.results()->index(row, 0).data().toString() == QStringLiteral("Slowest member")
+                    && window.results()->index(row, 1).data().toString().startsWith(
+                        QStringLiteral("subscriber %1:").arg(slowest)));
+        QVERIFY(namesSlowest);
+        QCOMPARE(m_runtime.leftoverRunDirectories(), QStringList {});
     }
 
     void stopEndsTheRunQuickly()

@@ -1,10 +1,15 @@
 // TimeSeriesChart rescales its axes at every refresh. Each change of range or tick step makes Qt
 // Charts lay out one label per tick at once, so no intermediate state may pair a wide range with
 // a fine step: a value jumping from 1 to 2000 must not make the axis build 10 000 labels.
+#include <QChart>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QLineSeries>
 #include <QTest>
 #include <QValueAxis>
 #include <algorithm>
 
+#include "charts/charttheme.h"
 #include "charts/timeserieschart.h"
 
 using namespace ipcpg;
@@ -46,6 +51,38 @@ private slots:
         QVERIFY(axis->max() >= to && axis->max() < 2 * std::max(to, 1.0));
         QVERIFY2(mostTicks > 0, "the axis did not change");
         QVERIFY2(mostTicks <= 50, qPrintable(QStringLiteral("the axis held %1 ticks at once").arg(mostTicks)));
+    }
+
+    // A hidden series (the members' lines of a fan-out, during a pair run) leaves the legend and
+    // no longer stretches the axis; shown again, it is back in both.
+    void hiddenSeriesLeavesLegendAndAxis()
+    {
+        TimeSeriesChart chart(QStringLiteral("latency"), { AxisScale::Quantity::Plain, QStringLiteral("count") },
+            std::nullopt, { { QStringLiteral("p50") }, { QStringLiteral("slowest p99"), {}, 8 } });
+        auto* axis = qobject_cast<QValueAxis*>(chart.axis(TimeSeriesChart::AxisSide::Left));
+        QVERIFY(axis);
+        chart.setPoints(0, { { 0.0, 10.0 } });
+        chart.setPoints(1, { { 0.0, 5000.0 } });
+        chart.refresh(1.0);
+        QVERIFY(axis->max() >= 5000);
+        QCOMPARE(chart.series(1)->pen().color(), ChartTheme::seriesColor(8));
+
+        chart.setSeriesVisible(1, false);
+        chart.refresh(1.0);
+        QVERIFY(!chart.isSeriesVisible(1));
+        QVERIFY(!chart.series(1)->isVisible());
+        QVERIFY2(axis->max() < 100, qPrintable(QString::number(axis->max())));
+        const auto markerVisible = [&chart](int series) {
+            const QList<QLegendMarker*> markers = chart.chart()->legend()->markers(chart.series(series));
+            return !markers.isEmpty() && markers.front()->isVisible();
+        };
+        QVERIFY(markerVisible(0));
+        QVERIFY(!markerVisible(1));
+
+        chart.setSeriesVisible(1, true);
+        chart.refresh(1.0);
+        QVERIFY(markerVisible(1));
+        QVERIFY(axis->max() >= 5000);
     }
 
     // The time axis of a live run ends on 1, 2, 5 x 10^k seconds: through a 100-second run it

@@ -117,16 +117,36 @@ void TimeSeriesChart::buildSeries(QChart* chart)
     for (int i = 0; i < m_specs.size(); ++i) {
         auto* line = new QLineSeries;
         line->setName(m_specs[i].name);
-        QPen pen(ChartTheme::seriesColor(i));
+        QPen pen(colorFor(i));
         pen.setWidthF(2.0);
         line->setPen(pen);
         chart->addSeries(line);
         line->attachAxis(m_time);
         line->attachAxis(axisFor(i));
         m_series.append(line);
+        m_visible.append(true);
         m_points.append(QList<QPointF> {});
     }
 }
+
+QColor TimeSeriesChart::colorFor(int series) const
+{
+    const int color = m_specs.at(series).color;
+    return ChartTheme::seriesColor(color >= 0 ? color : series);
+}
+
+void TimeSeriesChart::setSeriesVisible(int series, bool visible)
+{
+    if (m_visible.at(series) == visible)
+        return;
+    m_visible[series] = visible;
+    // Qt Charts hides a hidden series' legend marker with it.
+    m_series.at(series)->setVisible(visible);
+    for (int o = 0; o < m_overlays.size(); ++o)
+        m_overlaySeries.at(o * m_specs.size() + series)->setVisible(visible);
+}
+
+bool TimeSeriesChart::isSeriesVisible(int series) const { return m_visible.at(series); }
 
 QAbstractAxis* TimeSeriesChart::axisFor(int series) const
 {
@@ -149,7 +169,7 @@ void TimeSeriesChart::setOverlays(QList<Overlay> overlays)
         for (int s = 0; s < m_specs.size(); ++s) {
             auto* line = new QLineSeries;
             line->setName(m_overlays[o].name + QStringLiteral(" · ") + m_specs[s].name);
-            QColor color = ChartTheme::seriesColor(s);
+            QColor color = colorFor(s);
             color.setAlpha(150);
             QPen pen(color);
             pen.setWidthF(1.5);
@@ -158,6 +178,7 @@ void TimeSeriesChart::setOverlays(QList<Overlay> overlays)
             chart()->addSeries(line);
             line->attachAxis(m_time);
             line->attachAxis(axisFor(s));
+            line->setVisible(m_visible.at(s));
             m_overlaySeries.append(line);
         }
     }
@@ -167,6 +188,8 @@ void TimeSeriesChart::refresh(double timeEnd)
 {
     double leftMax = 0, rightMax = 0, leftMin = 0, rightMin = 0;
     const auto account = [&](int series, const QList<QPointF>& points) {
+        if (!m_visible.at(series))
+            return;
         const double max = maximumOf(points);
         if (axisFor(series) == m_right) {
             rightMax = std::max(rightMax, max);

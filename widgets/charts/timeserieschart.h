@@ -25,6 +25,7 @@ public:
     struct SeriesSpec {
         QString name;
         AxisSide side = AxisSide::Left;
+        int color = -1; // index into ChartTheme::seriesColor(); -1: the series' own position
     };
     struct AxisSpec {
         AxisScale::Quantity quantity = AxisScale::Quantity::Plain;
@@ -43,6 +44,10 @@ public:
         QWidget* parent = nullptr);
 
     void setPoints(int series, QList<QPointF> points);
+    // Shows or hides a series, its legend entry and its overlays; a hidden series does not count
+    // towards the axis ranges. For series that only some runs have (the members of a fan-out).
+    void setSeriesVisible(int series, bool visible);
+    bool isSeriesVisible(int series) const;
     void setOverlays(QList<Overlay> overlays);
     void setTitle(const QString& title);
     // Converts to display units, rescales the axes and redraws.
@@ -58,11 +63,13 @@ private:
     void buildAxes(QChart* chart);
     void buildSeries(QChart* chart);
     QAbstractAxis* axisFor(int series) const;
+    QColor colorFor(int series) const;
 
     QList<SeriesSpec> m_specs;
     AxisSpec m_leftSpec;
     std::optional<AxisSpec> m_rightSpec;
     QList<QLineSeries*> m_series;
+    QList<bool> m_visible;
     QList<QList<QPointF>> m_points;
     QList<Overlay> m_overlays;
     QList<QLineSeries*> m_overlaySeries; // overlay-major, series-minor

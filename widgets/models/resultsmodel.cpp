@@ -48,6 +48,44 @@ void ResultsModel::setResult(const RunResult& r)
             formatNanosecondsQ(r.latencyNs.min) + QStringLiteral(" / ") + formatNanosecondsQ(r.latencyNs.max),
             tr("Fastest and slowest message"), false });
     }
+    if (r.spec.topology != Topology::Pair) {
+        rows.append({ tr("Topology"),
+            r.spec.topology == Topology::FanOut ? tr("fan-out to %1 subscribers").arg(r.spec.subscribers)
+                                                : tr("fan-in from %1 publishers").arg(r.spec.publishers),
+            r.spec.topology == Topology::FanOut
+                ? tr("One publisher, every subscriber gets every message; messages count each subscriber's copy")
+                : tr("Several publishers into one receiver, which checks each publisher's order"),
+            false });
+    }
+    const auto memberText = [](const MemberReport& m) {
+        return QStringLiteral("%1 %2: p50 %3 · p99 %4")
+            .arg(toQString(m.role))
+            .arg(m.index)
+            .arg(formatNanosecondsQ(m.latencyNs.p50), formatNanosecondsQ(m.latencyNs.p99));
+    };
+    if (const MemberReport* slowest = r.slowestMember()) {
+        rows.append({ tr("Slowest member"), memberText(*slowest),
+            tr("The member with the highest p99 latency: what the slowest reader of the publisher feels"), false });
+        rows.append({ tr("Fastest member"), memberText(*r.fastestMember()),
+            tr("The member with the lowest p99 latency"), false });
+    }
+    if (r.rate) {
+        // More than 2% short of the offer is where man ipcpg's sweep --rate auto calls a mechanism
+        // saturated; the same rule flags it here.
+        const bool shortOfOffer = r.rate->achieved < 0.98 * r.rate->offered;
+        rows.append({ tr("Rate offered / achieved"),
+            tr("%1 / %2 per receiver").arg(formatRateQ(r.rate->offered), formatRateQ(r.rate->achieved)),
+            tr("Messages per second each receiver was offered on a fixed schedule, and what the senders really "
+               "sent"),
+            shortOfOffer });
+        rows.append({ tr("Behind schedule"),
+            tr("at most %1 · at the end %2")
+                .arg(formatNanosecondsQ(static_cast<double>(r.rate->maxBehindNs)),
+                    formatNanosecondsQ(static_cast<double>(r.rate->endBehindNs))),
+            tr("How far the senders fell behind their schedule; latency counts from the scheduled send time, so a "
+               "stall counts against every message it delayed"),
+            false });
+    }
     rows.append({ tr("Integrity errors"), locale.toString(static_cast<qulonglong>(r.integrityErrors)),
         tr("Damaged, missing, duplicated or reordered messages on a mechanism that promises delivery"),
         r.integrityErrors > 0 });

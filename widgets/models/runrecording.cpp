@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "models/memberranking.h"
 #include "support/qtconversions.h"
 
 namespace ipcpg {
@@ -23,6 +24,8 @@ void RunRecording::addSample(const SampleMessage& sample)
     m_previousCpuS = cpuS;
     m_previousSwitches = switches;
     m_histogram.addBuckets(sample.histogramDelta);
+    if (!sample.members.empty())
+        m_lastMembers = sample.members;
     // Warm-up samples feed the histogram baseline only; the charts start at the measured window.
     if (sample.elapsedS < 0 || sample.intervalS <= 0)
         return;
@@ -51,6 +54,15 @@ void RunRecording::addSample(const SampleMessage& sample)
         m_series[CpuNsPerMessage].append(t, cpuDelta * 1e9 / static_cast<double>(sample.messages));
         m_series[SwitchesPerMessage].append(t, static_cast<double>(switchDelta) / static_cast<double>(sample.messages));
     }
+    const MemberRanking ranking = rankMembers(sample.members);
+    if (ranking.slowest >= 0) {
+        const LatencySummary& slowest = sample.members[static_cast<std::size_t>(ranking.slowest)].latencyNs;
+        const LatencySummary& fastest = sample.members[static_cast<std::size_t>(ranking.fastest)].latencyNs;
+        m_series[SlowestMemberP50].append(t, slowest.p50);
+        m_series[SlowestMemberP99].append(t, slowest.p99);
+        m_series[FastestMemberP50].append(t, fastest.p50);
+        m_series[FastestMemberP99].append(t, fastest.p99);
+    }
 }
 
 void RunRecording::setResult(const RunResult& result)
@@ -67,6 +79,12 @@ QString RunRecording::describe() const
         text += QStringLiteral(" · ") + toQString(name) + QLatin1Char('=') + toQString(value);
     if (m_spec.placement != Placement::Unpinned)
         text += QStringLiteral(" · ") + toQString(toString(m_spec.placement));
+    if (m_spec.topology == Topology::FanOut)
+        text += QStringLiteral(" · fanout to %1").arg(m_spec.subscribers);
+    if (m_spec.topology == Topology::FanIn)
+        text += QStringLiteral(" · fanin from %1").arg(m_spec.publishers);
+    if (m_spec.rate > 0)
+        text += QStringLiteral(" · offered ") + formatRateQ(m_spec.rate);
     return text;
 }
 

@@ -29,6 +29,12 @@ public:
         IntegrityErrorsTotal,
         CpuNsPerMessage,
         SwitchesPerMessage,
+        // Fan-out and fan-in: the slowest and the fastest member at each sample (see
+        // rankMembers()), percentiles of all of its messages so far.
+        SlowestMemberP50,
+        SlowestMemberP99,
+        FastestMemberP50,
+        FastestMemberP99,
         MetricCount
     };
 
@@ -45,7 +51,9 @@ public:
     const LatencyHistogram& histogram() const { return m_histogram; }
     double lastTime() const { return m_lastTime; }
     int sampleCount() const { return m_samples; }
-    // "shm · stream · 4 KiB · sync=spin"
+    // The members of the last sample (fan-out and fan-in runs; empty for pairs): running totals.
+    const std::vector<MemberSample>& lastMembers() const { return m_lastMembers; }
+    // "shm · stream · 4 KiB · sync=spin", "pipe · stream · 64 B · fanout to 8 · offered 20.0k/s"
     QString describe() const;
 
 private:
@@ -55,6 +63,7 @@ private:
     std::optional<RunResult> m_result;
     double m_lastTime = 0;
     int m_samples = 0;
+    std::vector<MemberSample> m_lastMembers;
     std::uint64_t m_previousSyncErrors = 0;
     double m_previousCpuS = 0;
     std::uint64_t m_previousSwitches = 0;

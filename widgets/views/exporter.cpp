@@ -6,6 +6,7 @@
 #include <QSaveFile>
 #include <QSvgGenerator>
 #include <QWidget>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "models/runrecording.h"
@@ -30,15 +31,51 @@ nlohmann::json seriesJson(const RunRecording& recording)
         { RunRecording::IntegrityErrorsTotal, "integrity_errors" },
         { RunRecording::CpuNsPerMessage, "cpu_ns_per_message" },
         { RunRecording::SwitchesPerMessage, "context_switches_per_message" },
+        { RunRecording::SlowestMemberP50, "slowest_member_p50_ns" },
+        { RunRecording::SlowestMemberP99, "slowest_member_p99_ns" },
+        { RunRecording::FastestMemberP50, "fastest_member_p50_ns" },
+        { RunRecording::FastestMemberP99, "fastest_member_p99_ns" },
     };
+    // A pair run has no members: its series stay what they were before fan-out existed.
+    const bool hub = recording.spec().topology != Topology::Pair;
     nlohmann::json series = nlohmann::json::object();
     for (const auto& [metric, name] : names) {
+        if (!hub && metric >= RunRecording::SlowestMemberP50)
+            continue;
         nlohmann::json points = nlohmann::json::array();
         for (const QPointF& point : recording.points(metric))
             points.push_back({ point.x(), point.y() });
         series[name] = std::move(points);
     }
     return series;
+}
+
+std::string number(double value)
+{
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.6g", value); // as core's csvRow() writes its numbers
+    return buffer;
+}
+
+// The members table of a fan-out or fan-in: a header and one line per member, in the units and
+// number format of the run's own line.
+std::string membersCsv(const RunResult& result)
+{
+    std::string text = "role,index,messages,lost,integrity_errors,latency_min_ns,latency_mean_ns,latency_p50_ns,"
+                       "latency_p90_ns,latency_p99_ns,latency_p999_ns,latency_max_ns,cpu_user_s,cpu_sys_s,"
+                       "voluntary_switches,involuntary_switches,slowest,fastest\n";
+    const MemberReport* slowest = result.slowestMember();
+    const MemberReport* fastest = result.fastestMember();
+    for (const MemberReport& m : result.members) {
+        const LatencySummary& l = m.latencyNs;
+        text += m.role + "," + std::to_string(m.index) + "," + std::to_string(m.messages) + "," + std::to_string(m.lost)
+            + "," + std::to_string(m.integrityErrors) + "," + number(l.min) + "," + number(l.mean) + "," + number(l.p50)
+            + "," + number(l.p90) + "," + number(l.p99) + "," + number(l.p999) + "," + number(l.max) + ","
+            + number(m.userS) + "," + number(m.sysS) + "," + std::to_string(m.voluntarySwitches) + ","
+            + std::to_string(m.involuntarySwitches) + "," + (&m == slowest ? "1" : "0") + ","
+            + (&m == fastest ? "1" : "0") + "\n";
+    }
+    return text;
 }
 
 std::string resultsCsv(const QList<RunResult>& results)
@@ -118,7 +155,13 @@ bool writeRunJson(const RunRecording& recording, const QString& path, QString* e
 
 bool writeRunCsv(const RunResult& result, const QString& path, QString* error)
 {
-    return writeBytes(QByteArray::fromStdString(resultsCsv({ result })), path, error);
+    // The run's line comes first, exactly as ipcpg --format csv writes it, so readers of that
+    // format read this file's first two lines unchanged; a fan-out's or fan-in's members follow
+    // after an empty line, as a table of their own.
+    std::string text = resultsCsv({ result });
+    if (!result.members.empty())
+        text += "\n" + membersCsv(result);
+    return writeBytes(QByteArray::fromStdString(text), path, error);
 }
 
 bool writeResultsJson(const QList<RunResult>& results, const QString& path, QString* error)

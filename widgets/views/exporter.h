@@ -18,8 +18,11 @@ namespace exporting {
 
 bool writePng(QWidget* widget, const QString& path, QString* error);
 bool writeSvg(QWidget* widget, const QString& path, const QString& title, QString* error);
-// One run: the run object of packaging/man/ipcpg.1.in, plus its time series under "series".
+// One run: the run object of packaging/man/ipcpg.1.in (with its "members" for a fan-out or
+// fan-in), plus its time series under "series".
 bool writeRunJson(const RunRecording& recording, const QString& path, QString* error);
+// One run: ipcpg's CSV header and line; for a fan-out or fan-in then an empty line and the
+// members table (role, index, messages, lost, integrity errors, latency, CPU, slowest, fastest).
 bool writeRunCsv(const RunResult& result, const QString& path, QString* error);
 // Several runs (a comparison): a JSON array of run objects, or one CSV row each.
 bool writeResultsJson(const QList<RunResult>& results, const QString& path, QString* error);

@@ -8,17 +8,23 @@
 #include "views/exportableview.h"
 
 class QGridLayout;
+class QHBoxLayout;
 class QLineSeries;
+class QSortFilterProxyModel;
+class QTableView;
 
 namespace ipcpg {
 
 class HistogramChart;
+class MembersModel;
 class TimeSeriesChart;
 
 // The live view of a run: throughput, latency percentiles, errors, CPU cost per message and the
 // latency histogram. Samples go into a RunRecording (bounded memory); a timer at kRefreshHz
 // copies it into the charts with one replace() per series, so the redraw rate is fixed however
-// fast samples arrive, and an idle view costs nothing.
+// fast samples arrive, and an idle view costs nothing. A fan-out or fan-in run adds what its
+// totals hide: the slowest and the fastest member's latency on the latency chart and a table of
+// every member beside the histogram; a pair run shows neither.
 class LiveChartsView : public QWidget, public ExportableView {
     Q_OBJECT
 
@@ -55,6 +61,11 @@ public:
     QLineSeries* messagesSeries() const;
     QLineSeries* p50Series() const;
     QLineSeries* syncErrorsSeries() const;
+    // The latency chart's member series (hidden for pair runs).
+    QLineSeries* slowestP99Series() const;
+    QLineSeries* fastestP99Series() const;
+    MembersModel* membersModel() const { return m_members; }
+    QTableView* membersView() const { return m_membersView; }
     int refreshCount() const { return m_refreshes; }
 
 signals:
@@ -65,8 +76,11 @@ protected:
 
 private:
     void buildCharts();
+    QWidget* buildMembersTable();
     void buildGrid();
+    void showKindOfRun(const RunSpec& spec);
     void refreshCharts(bool withHistogram);
+    void refreshMembers();
 
     RunRecording m_recording;
     QList<RunRecording> m_overlays;
@@ -79,7 +93,11 @@ private:
     TimeSeriesChart* m_errors = nullptr;
     TimeSeriesChart* m_cost = nullptr;
     HistogramChart* m_histogram = nullptr;
+    MembersModel* m_members = nullptr;
+    QSortFilterProxyModel* m_sortedMembers = nullptr;
+    QTableView* m_membersView = nullptr;
     QGridLayout* m_grid = nullptr;
+    QHBoxLayout* m_bottomRow = nullptr; // histogram, members table (hub runs), side widget
 };
 
 } // namespace ipcpg

@@ -65,6 +65,29 @@ QPalette darkPalette()
     return palette;
 }
 
+// "fan-out to 8", "fan-in from 4", or nothing for pairs: how the status line names a hub run.
+QString topologyText(const RunSpec& spec)
+{
+    if (spec.topology == Topology::FanOut)
+        return MainWindow::tr(", fan-out to %1").arg(spec.subscribers);
+    if (spec.topology == Topology::FanIn)
+        return MainWindow::tr(", fan-in from %1").arg(spec.publishers);
+    return {};
+}
+
+// What each receiver got over the sample's interval against what it was offered. The offer is
+// per receiver (man ipcpg, --rate): a fan-out's subscribers each get the whole rate, a fan-in's
+// publishers share it, each pair has its own.
+QString liveRateText(const RunSpec& spec, const SampleMessage& sample)
+{
+    if (spec.rate <= 0)
+        return {};
+    const unsigned receivers
+        = spec.topology == Topology::FanOut ? spec.subscribers : (spec.topology == Topology::FanIn ? 1 : spec.workers);
+    return MainWindow::tr(" · %1 of %2 offered per receiver")
+        .arg(formatRateQ(messageRate(sample) / receivers), formatRateQ(spec.rate));
+}
+
 RunSpec specFromJson(const QString& text, const RunSpec& fallback)
 {
     try {
@@ -316,9 +339,9 @@ bool MainWindow::keepLastRun(const QString& name)
 void MainWindow::onStarted()
 {
     const RunSpec& spec = m_controller->spec();
-    statusBar()->showMessage(
-        tr("Running %1, %2, %3 messages")
-            .arg(toQString(spec.mechanism), toQString(toString(spec.mode)), formatBytesQ(spec.messageSize)));
+    statusBar()->showMessage(tr("Running %1, %2, %3 messages%4")
+                                 .arg(toQString(spec.mechanism), toQString(toString(spec.mode)),
+                                     formatBytesQ(spec.messageSize), topologyText(spec)));
 }
 
 void MainWindow::onSample(const SampleMessage& sample)
@@ -327,7 +350,9 @@ void MainWindow::onSample(const SampleMessage& sample)
     if (sample.elapsedS < 0)
         m_liveStatus->setText(tr("warming up"));
     else
-        m_liveStatus->setText(tr("%1 s · %2").arg(sample.elapsedS, 0, 'f', 1).arg(formatRateQ(messageRate(sample))));
+        m_liveStatus->setText(tr("%1 s · %2%3")
+                                  .arg(sample.elapsedS, 0, 'f', 1)
+                                  .arg(formatRateQ(messageRate(sample)), liveRateText(m_controller->spec(), sample)));
 }
 
 void MainWindow::onFinished(const RunResult& result)
@@ -337,9 +362,18 @@ void MainWindow::onFinished(const RunResult& result)
     recording.setResult(result);
     m_charts->setRecording(recording);
     m_results->setResult(result);
+    QString done = tr("Done: %1 messages, p50 %2").arg(result.messages).arg(formatNanosecondsQ(result.latencyNs.p50));
+    if (const MemberReport* slowest = result.slowestMember())
+        done += tr("; slowest %1 %2, p99 %3")
+                    .arg(toQString(slowest->role))
+                    .arg(slowest->index)
+                    .arg(formatNanosecondsQ(slowest->latencyNs.p99));
+    if (result.rate)
+        done += tr("; offered %1, achieved %2 per receiver, at most %3 behind schedule")
+                    .arg(formatRateQ(result.rate->offered), formatRateQ(result.rate->achieved),
+                        formatNanosecondsQ(static_cast<double>(result.rate->maxBehindNs)));
     if (!result.partial)
-        statusBar()->showMessage(
-            tr("Done: %1 messages, p50 %2").arg(result.messages).arg(formatNanosecondsQ(result.latencyNs.p50)));
+        statusBar()->showMessage(done);
     else
         statusBar()->showMessage(tr("Ended early: %1").arg(toQString(result.error)));
     emit runFinished(result);

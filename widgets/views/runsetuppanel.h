@@ -3,6 +3,7 @@
 #include <QMap>
 #include <QWidget>
 
+#include "ipcpg/frontendrules.h"
 #include "ipcpg/runspec.h"
 
 class QComboBox;
@@ -15,9 +16,13 @@ class QPushButton;
 
 namespace ipcpg {
 
+struct MechanismInfo;
+
 // Where the user sets up a run: mechanism (from the registry), its options, message size, mode,
-// duration and placement. Sizes the mechanism cannot take are refused here, with the reason,
-// before anything starts.
+// topology (pairs, a fan-out to subscribers, a fan-in from publishers), offered rate, duration
+// and placement. What the registry would refuse (a size the mechanism cannot take, a topology it
+// does not support, a rate that is not one) is refused here, with the reason, before anything
+// starts.
 class RunSetupPanel : public QWidget {
     Q_OBJECT
 
@@ -37,6 +42,11 @@ public:
     QDoubleSpinBox* durationBox() const { return m_duration; }
     QSpinBox* messagesBox() const { return m_messages; }
     QSpinBox* workersBox() const { return m_workers; }
+    QComboBox* topologyBox() const { return m_topology; }
+    QSpinBox* subscribersBox() const { return m_subscribers; }
+    QSpinBox* publishersBox() const { return m_publishers; }
+    QComboBox* rateBox() const { return m_rate; }
+    QLabel* problemLabel() const { return m_problemLabel; }
     QPushButton* startButton() const { return m_start; }
     QString descriptionText() const;
 
@@ -48,13 +58,21 @@ private:
     void buildMechanismControls(QFormLayout* form);
     void buildSizeControls(QFormLayout* form);
     void buildModeControls(QFormLayout* form);
+    void buildTopologyControls(QFormLayout* form);
+    void buildRateControls(QFormLayout* form);
     void buildLengthControls(QFormLayout* form);
     void buildPlacementControls(QFormLayout* form);
+    void buildProblemLabel(QFormLayout* form);
     QWidget* buildStartButton();
     QWidget* buildDescription();
     void mechanismChanged();
     void rebuildOptions();
     void adjustSizeToLimits();
+    void describeTopologies(const MechanismInfo& info);
+    void applyTopology();
+    Topology topology() const;
+    // The typed or chosen rate in messages per second (0: off), or why the text is not one.
+    Parsed<double> rate() const;
     void validate();
 
     QComboBox* m_mechanism = nullptr;
@@ -62,13 +80,18 @@ private:
     QFormLayout* m_optionsForm = nullptr;
     QMap<QString, QComboBox*> m_optionBoxes;
     QComboBox* m_size = nullptr;
-    QLabel* m_sizeProblem = nullptr;
     QComboBox* m_mode = nullptr;
+    QComboBox* m_topology = nullptr;
+    QSpinBox* m_subscribers = nullptr;
+    QSpinBox* m_publishers = nullptr;
+    QComboBox* m_rate = nullptr;
     QComboBox* m_limit = nullptr;
     QDoubleSpinBox* m_duration = nullptr;
     QSpinBox* m_messages = nullptr;
     QSpinBox* m_workers = nullptr;
     QComboBox* m_placement = nullptr;
+    QFormLayout* m_form = nullptr;
+    QLabel* m_problemLabel = nullptr;
     QPushButton* m_start = nullptr;
     bool m_running = false;
     QString m_problem;
