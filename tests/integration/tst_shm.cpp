@@ -1,6 +1,7 @@
 // The shared-memory ring beyond "every message arrives": the race demo really races, a hostile
 // peer scribbling over the ring is reported and never followed out of bounds, and the segment is
 // private while it exists and gone afterwards.
+#include <QElapsedTimer>
 #include <QTest>
 #include <QThread>
 #include <cstdlib>
@@ -347,7 +348,20 @@ private slots:
             }
             auto* ring = static_cast<std::byte*>(mapped);
             std::mt19937 random(11);
-            for (int round = 0; round < 20000; ++round, ++attacks) {
+            // Attack while frames flow: until the producer has published this many frames since
+            // the attack began (its head counts them), however slowly a loaded machine runs it.
+            // A bound of 30 s ends the attack of a run that makes no progress at all.
+            constexpr std::uint32_t kFramesUnderAttack = 5000;
+            const auto head = [&] {
+                std::uint32_t value = 0;
+                std::memcpy(&value, ring + kHeadOffset, sizeof value);
+                return value;
+            };
+            const std::uint32_t firstHead = head();
+            QElapsedTimer elapsed;
+            elapsed.start();
+            for (int round = 0; head() - firstHead < kFramesUnderAttack && elapsed.elapsed() < 30000;
+                 ++round, ++attacks) {
                 const std::size_t slot = random() % geometry.slotCount;
                 const std::uint32_t garbage = random() | 1U; // odd: never the (even) frame length
                 std::memcpy(ring + lengthOffset(geometry, slot), &garbage, sizeof garbage);

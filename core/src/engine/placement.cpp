@@ -28,7 +28,7 @@ namespace {
 // The CPUs sides may be pinned to; throws when none can be read or cross-core is impossible.
 std::vector<int> pinnableCpus(Placement placement)
 {
-    const std::vector<int> cpus = allowedCpus();
+    std::vector<int> cpus = allowedCpus();
     if (cpus.empty())
         throw Error("cannot read this process's CPU affinity, so the sides cannot be pinned");
     if (placement == Placement::CrossCore && cpus.size() < 2)

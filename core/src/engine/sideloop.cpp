@@ -470,6 +470,7 @@ void serveChannels(const SideContext& context, std::vector<Channel>& channels, c
         }
     }
     std::vector<FrameTransport*> transports;
+    transports.reserve(channels.size());
     for (Channel& channel : channels)
         transports.push_back(channel.pollable());
     ChannelPoller poller(transports, context.spec->mechanism);

@@ -29,8 +29,8 @@ struct BroadcastRing::ReaderControl {
 
 namespace {
 
-constexpr std::size_t kControlBytes = 3 * 128;
-constexpr std::size_t kReaderBytes = 3 * 128;
+constexpr std::size_t kControlBytes = std::size_t { 3 } * 128;
+constexpr std::size_t kReaderBytes = std::size_t { 3 } * 128;
 
 void checkLayout(std::span<std::byte> memory, const ShmRing::Geometry& geometry, unsigned readers)
 {

@@ -59,7 +59,7 @@ private:
     }
     ReaderControl& readerControl(unsigned reader) const;
     // The tail of the slowest reader, and which reader it is; throws when a tail is impossible.
-    std::uint32_t slowestTail(unsigned& reader) const;
+    std::uint32_t slowestTail(unsigned& slowest) const;
     void waitForRoom();
     ShmRing::Read readSlot();
 
