@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "ipcpg/frontendrules.h"
+#include "ipcpg/loadcurve.h"
 #include "ipcpg/ratesearch.h"
 #include "ipcpg/units.h"
 #include "output.h"
@@ -12,21 +13,6 @@
 namespace ipcpg::cli {
 
 namespace {
-
-// The rate a run was offered; 0 for a closed-loop run. A partial result may lack the rate
-// report, not the spec's rate.
-double offeredRate(const RunResult& result) { return result.rate ? result.rate->offered : result.spec.rate; }
-
-std::vector<RateStep> rateSteps(const std::vector<RunResult>& runs)
-{
-    std::vector<RateStep> steps;
-    for (const RunResult& run : runs) {
-        const double offered = offeredRate(run);
-        if (offered > 0)
-            steps.push_back({ offered, run.rate ? run.rate->achieved : 0.0, keptUp(offered, run), false });
-    }
-    return steps;
-}
 
 bool sameRate(double a, double b) { return std::fabs(a - b) <= 1e-9 * std::max(std::fabs(a), std::fabs(b)); }
 
@@ -48,7 +34,7 @@ std::vector<const RunResult*> byOfferedRate(const std::vector<RunResult>& runs)
 std::vector<std::string> curveRow(const RunResult& run, const std::optional<double>& saturation)
 {
     const double offered = offeredRate(run);
-    const LatencySummary& latency = headlineLatency(run);
+    const LatencySummary& latency = run.headlineLatency();
     const auto percentile = [&latency](double value) { return latency.count > 0 ? formatNanoseconds(value) : "-"; };
     const bool atSaturation = saturation && offered > 0 && sameRate(offered, *saturation);
     return {
@@ -81,30 +67,6 @@ void printCurveTable(std::ostream& out, const LoadCurve& curve)
 }
 
 } // namespace
-
-std::string curveLabel(const RunSpec& spec)
-{
-    RunSpec withoutRate = spec;
-    withoutRate.rate = 0;
-    std::string label = runLabel(withoutRate);
-    for (const auto& [name, value] : spec.options)
-        label += " " + name + "=" + value;
-    return label;
-}
-
-std::vector<LoadCurve> loadCurves(const std::vector<RunResult>& results)
-{
-    std::vector<LoadCurve> curves;
-    for (const RunResult& result : results) {
-        std::string label = curveLabel(result.spec);
-        if (curves.empty() || curves.back().label != label)
-            curves.push_back({ std::move(label), {}, std::nullopt });
-        curves.back().runs.push_back(result);
-    }
-    for (LoadCurve& curve : curves)
-        curve.saturation = saturationRate(rateSteps(curve.runs));
-    return curves;
-}
 
 void printLoadCurves(std::ostream& out, const std::vector<LoadCurve>& curves, Format format)
 {

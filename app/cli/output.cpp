@@ -150,11 +150,11 @@ std::vector<SweepColumn> sweepColumns(const std::vector<RunResult>& results)
         { "MSG/S", true, [](const RunResult& r) { return formatRate(r.msgsPerS); } },
         { "BYTES/S", true, [](const RunResult& r) { return formatBytesPerSecond(r.bytesPerS); } },
         { "P50" + slowest, true,
-            [](const RunResult& r) { return latencyCell(headlineLatency(r), &LatencySummary::p50); } },
+            [](const RunResult& r) { return latencyCell(r.headlineLatency(), &LatencySummary::p50); } },
         { "P99" + slowest, true,
-            [](const RunResult& r) { return latencyCell(headlineLatency(r), &LatencySummary::p99); } },
+            [](const RunResult& r) { return latencyCell(r.headlineLatency(), &LatencySummary::p99); } },
         { "P99.9" + slowest, true,
-            [](const RunResult& r) { return latencyCell(headlineLatency(r), &LatencySummary::p999); } },
+            [](const RunResult& r) { return latencyCell(r.headlineLatency(), &LatencySummary::p999); } },
         { "ERRORS", true, [](const RunResult& r) { return withSeparators(r.integrityErrors + r.syncErrors); } },
         { "LOST", true, [](const RunResult& r) { return withSeparators(r.lost); } },
         { "CPU/MSG", true, [](const RunResult& r) { return formatNanoseconds(r.cpuNsPerMessage()); } },
@@ -203,13 +203,6 @@ std::string topologyText(const RunResult& result)
     if (result.spec.topology == Topology::Pair)
         return "pair";
     return std::string(toString(result.spec.topology)) + " " + std::to_string(result.spec.members());
-}
-
-const LatencySummary& headlineLatency(const RunResult& result)
-{
-    if (const MemberReport* slowest = result.slowestMember())
-        return slowest->latencyNs;
-    return result.latencyNs;
 }
 
 void printMechanismList(std::ostream& out, Format format)

@@ -17,8 +17,5 @@ void printResults(std::ostream& out, const std::vector<RunResult>& results, Form
 std::string optionsText(const RunResult& result);
 // "pair", "fanout 8", "fanin 4".
 std::string topologyText(const RunResult& result);
-// The latency a sweep table shows for a run: the slowest member's in a fan-out or fan-in (what
-// the publisher's users feel), the run's own otherwise.
-const LatencySummary& headlineLatency(const RunResult& result);
 
 } // namespace ipcpg::cli

@@ -14,9 +14,11 @@
 #include "ipcpg/race.h"
 #include "views/claimsview.h"
 #include "views/compareview.h"
+#include "views/loadcurveview.h"
 #include "views/mainwindow.h"
 #include "views/racelabview.h"
 #include "views/runsetuppanel.h"
+#include "views/scalingview.h"
 
 namespace ipcpg {
 
@@ -54,7 +56,18 @@ constexpr OptionText kOptions[] = {
         "Run a comparison in the Compare tab instead of a single run: mechanism ids, comma separated, or all; "
         "--size takes a comma-separated list, --placement too; the exports then hold the comparison",
         "IDS" },
-    { "tab", "Show this tab: live, compare, race or claims", "TAB" },
+    { "scaling",
+        "Run a scaling curve in the Compare tab: mechanism ids, comma separated, or all, at each member count of "
+        "--members; --topology fanout (the default) or fanin, --size, --mode, --rate and --duration per run apply",
+        "IDS" },
+    { "members", "Member counts N of --scaling, comma separated (default 1,2,4,8)", "LIST" },
+    { "show", "What the --scaling chart draws against N: p50, p99, p99.9, cpu, hub-cpu or delivered", "METRIC" },
+    { "load",
+        "Run latency-versus-load curves in the Compare tab: mechanism ids, comma separated, or all; --rate auto "
+        "(the default: a search for saturation) or a comma-separated list of rates; --size, --mode, --placement, "
+        "--topology with --subscribers or --publishers, and --duration per run apply",
+        "IDS" },
+    { "tab", "Show this tab: live, compare, scaling, load, race or claims", "TAB" },
     { "race",
         "Open the race lab on this scenario (see ipcpg race --list); --sync picks its mode and --start runs it; "
         "the exports then hold the race",
@@ -144,6 +157,10 @@ std::optional<int> ScriptedSession::begin(MainWindow& window)
         return beginRace();
     if (isSet("compare"))
         return beginComparison();
+    if (isSet("scaling"))
+        return beginScaling();
+    if (isSet("load"))
+        return beginLoadCurves();
     return beginRun();
 }
 
@@ -170,7 +187,7 @@ std::optional<int> ScriptedSession::beginRun()
     if (const auto exit = applyTheme())
         return exit;
     if (isSet("tab") && !m_window->showTab(value("tab")))
-        return refuse(notAllowed("tab", value("tab"), "live, compare, race or claims"));
+        return refuse(notAllowed("tab", value("tab"), "live, compare, scaling, load, race or claims"));
     m_window->setupPanel()->setSpec(spec);
     m_window->show();
 
@@ -301,23 +318,47 @@ std::optional<int> ScriptedSession::applyTheme()
     return std::nullopt;
 }
 
+// The mechanism ids of --compare, --scaling or --load: a comma-separated list, or all. Empty
+// with the refusal's exit status in `exit` when an id is unknown or none is given.
+QStringList ScriptedSession::mechanismList(const char* option, std::optional<int>& exit) const
+{
+    const QString list = value(option);
+    if (list == QStringLiteral("all"))
+        return mechanismIds();
+    QStringList ids;
+    for (const QString& id : list.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        if (!MechanismRegistry::instance().find(id.trimmed().toStdString())) {
+            exit = refuse(QStringLiteral("--%1 names \"%2\", which is not a mechanism; see `ipcpg list`")
+                              .arg(QLatin1String(option), id.trimmed()));
+            return {};
+        }
+        ids << id.trimmed();
+    }
+    if (ids.isEmpty())
+        exit = refuse(QStringLiteral("--%1 needs mechanism ids or all").arg(QLatin1String(option)));
+    return ids;
+}
+
+// --duration of a Compare page: the range of its duration field, which the value goes into.
+std::optional<int> ScriptedSession::readPerRunDuration(const char* page, double& seconds) const
+{
+    if (!isSet("duration"))
+        return std::nullopt;
+    const auto parsed = parseDuration(value("duration").toStdString(), 0.1, 60.0);
+    if (!parsed.value)
+        return refuse(
+            withOption("duration", parsed.error) + QStringLiteral(", per run with --%1").arg(QLatin1String(page)));
+    seconds = *parsed.value;
+    return std::nullopt;
+}
+
 // --compare: a sweep in the Compare tab; --size and --placement take lists there.
 std::optional<int> ScriptedSession::beginComparison()
 {
-    QStringList ids;
-    const QString list = value("compare");
-    if (list == QStringLiteral("all")) {
-        ids = mechanismIds();
-    } else {
-        for (const QString& id : list.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-            if (!MechanismRegistry::instance().find(id.trimmed().toStdString()))
-                return refuse(QStringLiteral("--compare names \"%1\", which is not a mechanism; see `ipcpg list`")
-                                  .arg(id.trimmed()));
-            ids << id.trimmed();
-        }
-    }
-    if (ids.isEmpty())
-        return refuse(QStringLiteral("--compare needs mechanism ids or all"));
+    std::optional<int> exit;
+    const QStringList ids = mechanismList("compare", exit);
+    if (exit)
+        return exit;
     CompareView* view = m_window->compareView();
     view->setMechanisms(ids);
     view->setSizes(isSet("size") ? value("size") : QStringLiteral("64, 4K, 64K"));
@@ -327,13 +368,10 @@ std::optional<int> ScriptedSession::beginComparison()
             return refuse(notAllowed("mode", value("mode"), kModes));
         view->setMode(*mode);
     }
-    if (isSet("duration")) {
-        // The range of the Compare tab's duration field, which the value goes into.
-        const auto seconds = parseDuration(value("duration").toStdString(), 0.1, 60.0);
-        if (!seconds.value)
-            return refuse(withOption("duration", seconds.error) + QStringLiteral(", per run with --compare"));
-        view->setDuration(*seconds.value);
-    }
+    double seconds = 1.0;
+    if (const auto refused = readPerRunDuration("compare", seconds))
+        return refused;
+    view->setDuration(seconds);
     if (isSet("placement")) {
         QList<Placement> placements;
         for (const QString& name : value("placement").split(QLatin1Char(','), Qt::SkipEmptyParts)) {
@@ -351,6 +389,151 @@ std::optional<int> ScriptedSession::beginComparison()
     m_window->show();
     QObject::connect(view, &CompareView::sweepFinished, m_window, [this](bool cancelled) { finishLater(cancelled); });
     view->startSweep();
+    return std::nullopt;
+}
+
+// --size (one size), --mode, --option and --sync (for the mechanisms that have them) and
+// --duration (per run) of the Scaling or Latency vs load page.
+template <typename Page> std::optional<int> ScriptedSession::readPageRunOptions(Page& page, const char* option) const
+{
+    if (isSet("size")) {
+        const auto bytes = parseMessageSize(value("size").toStdString());
+        if (!bytes.value)
+            return refuse(
+                withOption("size", bytes.error) + QStringLiteral(", one size with --%1").arg(QLatin1String(option)));
+        page.setSize(value("size"));
+    }
+    if (isSet("mode")) {
+        const auto mode = parseMode(value("mode").toStdString());
+        if (!mode)
+            return refuse(notAllowed("mode", value("mode"), kModes));
+        page.setMode(*mode);
+    }
+    QStringList options;
+    for (const QString& assignment : m_parser.values(QStringLiteral("option"))) {
+        const auto equals = assignment.indexOf(QLatin1Char('='));
+        if (equals <= 0 || equals + 1 == assignment.size() || assignment.contains(QLatin1Char(' ')))
+            return refuse(QStringLiteral("--option \"%1\" is not NAME=VALUE").arg(assignment));
+        options << assignment;
+    }
+    if (isSet("sync"))
+        options << QStringLiteral("sync=") + value("sync");
+    page.setOptions(options.join(QLatin1Char(' ')));
+    double seconds = 0.5;
+    if (const auto refused = readPerRunDuration(option, seconds))
+        return refused;
+    page.setDuration(seconds);
+    return std::nullopt;
+}
+
+// --scaling: the Compare tab's Scaling page over --members, with the run options that apply to it.
+std::optional<int> ScriptedSession::beginScaling()
+{
+    std::optional<int> exit;
+    const QStringList ids = mechanismList("scaling", exit);
+    if (exit)
+        return exit;
+    ScalingView* view = m_window->scalingView();
+    view->setMechanisms(ids);
+    Topology topology = Topology::FanOut;
+    if (isSet("topology")) {
+        const auto parsed = parseTopology(value("topology").toStdString());
+        if (!parsed || *parsed == Topology::Pair)
+            return refuse(notAllowed("topology", value("topology"), "fanout or fanin with --scaling"));
+        topology = *parsed;
+    }
+    view->setTopology(topology);
+    if (isSet("members")) {
+        const ValueList<unsigned> counts = parseMemberCountList(value("members").toStdString());
+        if (!counts.badItems.empty())
+            return refuse(withOption("members", counts.badItems.front()));
+        if (!counts.tooMany.empty())
+            return refuse(withOption("members", counts.tooMany));
+        view->setMemberCounts(value("members"));
+    }
+    if (isSet("rate")) {
+        const QString text = value("rate").trimmed();
+        if (text != QStringLiteral("off")) {
+            const Parsed<double> rate = parseOfferedRate(text.toStdString());
+            if (!rate.value)
+                return refuse(withOption("rate", rate.error) + QStringLiteral(", or off for as fast as possible"));
+        }
+        view->setRate(text);
+    }
+    if (isSet("show")) {
+        const auto metric = ScalingView::metricOf(value("show"));
+        if (!metric)
+            return refuse(QStringLiteral("--show \"%1\" is not allowed; use %2")
+                              .arg(value("show"), ScalingView::metricIds().join(QStringLiteral(", "))));
+        view->setMetric(*metric);
+    }
+    if (const auto refused = readPageRunOptions(*view, "scaling"))
+        return refused;
+    QStringList skipped;
+    if (view->plan(&skipped).isEmpty())
+        return refuse(QStringLiteral("nothing to run: %1").arg(skipped.join(QStringLiteral("; "))));
+    m_window->showTab(QStringLiteral("scaling"));
+    m_window->show();
+    QObject::connect(view, &ScalingView::sweepFinished, m_window, [this](bool cancelled) { finishLater(cancelled); });
+    view->startSweep();
+    return std::nullopt;
+}
+
+// --load: the Compare tab's Latency vs load page; --rate is auto or a list of rates there.
+std::optional<int> ScriptedSession::beginLoadCurves()
+{
+    std::optional<int> exit;
+    const QStringList ids = mechanismList("load", exit);
+    if (exit)
+        return exit;
+    LoadCurveView* view = m_window->loadCurveView();
+    view->setMechanisms(ids);
+    RunSpec spec; // the topology, its counts and the placement, read by ipcpg run's rules
+    if (isSet("topology") || isSet("subscribers") || isSet("publishers")) {
+        RunSpec counts;
+        if (isSet("topology")) {
+            const auto topology = parseTopology(value("topology").toStdString());
+            if (!topology)
+                return refuse(notAllowed("topology", value("topology"), kTopologies));
+            counts.topology = *topology;
+        }
+        for (const char* option : { "subscribers", "publishers" }) {
+            if (!isSet(option))
+                continue;
+            const Parsed<unsigned> count = parseMemberCount(value(option).toStdString());
+            if (!count.value)
+                return refuse(withOption(option, count.error));
+            (std::string_view(option) == "subscribers" ? counts.subscribers : counts.publishers) = *count.value;
+        }
+        view->setTopology(counts.topology, counts.members());
+    }
+    if (isSet("placement")) {
+        const auto placement = parsePlacement(value("placement").toStdString());
+        if (!placement)
+            return refuse(notAllowed("placement", value("placement"), kPlacements));
+        view->setPlacement(*placement);
+    }
+    if (isSet("rate")) {
+        const QString rates = value("rate").trimmed();
+        if (rates != QStringLiteral("auto")) {
+            const ValueList<double> list = parseOfferedRateList(rates.toStdString());
+            if (!list.badItems.empty())
+                return refuse(withOption("rate", list.badItems.front()) + QStringLiteral(", or auto"));
+            if (!list.tooMany.empty())
+                return refuse(withOption("rate", list.tooMany));
+        }
+        view->setRates(rates);
+    }
+    if (const auto refused = readPageRunOptions(*view, "load"))
+        return refused;
+    QStringList skipped;
+    if (view->plan(&skipped).isEmpty())
+        return refuse(QStringLiteral("nothing to run: %1").arg(skipped.join(QStringLiteral("; "))));
+    m_window->showTab(QStringLiteral("load"));
+    m_window->show();
+    QObject::connect(
+        view, &LoadCurveView::searchFinished, m_window, [this](bool cancelled) { finishLater(cancelled); });
+    view->startSearch();
     return std::nullopt;
 }
 

@@ -2,6 +2,7 @@
 
 #include <QCommandLineParser>
 #include <QString>
+#include <QStringList>
 #include <optional>
 
 #include "ipcpg/runspec.h"
@@ -14,11 +15,11 @@ class MainWindow;
 
 // ipc-playground's command line (README.md, packaging/man): the set-up the window opens with
 // and the session it may script, also headless on the offscreen platform: start a run, a
-// comparison (--compare), a race (--race) or the claims (--check-claims), write the exports and
-// a screenshot when it has ended, and quit with --quit-when-done (exit 1 if the run or an export
-// failed). Bad arguments are refused with a sentence naming the value and what is allowed, exit
-// status 2 as in every executable of the project; sizes, durations, member counts and rates
-// follow core's front-end rules (ipcpg/frontendrules.h).
+// comparison (--compare), a scaling curve (--scaling), load curves (--load), a race (--race) or the claims
+// (--check-claims), write the exports and a screenshot when it has ended, and quit with --quit-when-done (exit 1 if the
+// run or an export failed). Bad arguments are refused with a sentence naming the value and what is allowed, exit status
+// 2 as in every executable of the project; sizes, durations, member counts and rates follow core's front-end rules
+// (ipcpg/frontendrules.h).
 //
 // The functions returning std::optional<int> return the exit status when the program must end
 // now (2 refused, 1 a start failed), and std::nullopt when the event loop takes over.
@@ -46,7 +47,12 @@ private:
     std::optional<int> readTopology(RunSpec& spec) const;
     std::optional<int> readMechanismOptions(RunSpec& spec) const;
     std::optional<int> applyTheme();
+    QStringList mechanismList(const char* option, std::optional<int>& exit) const;
+    std::optional<int> readPerRunDuration(const char* page, double& seconds) const;
+    template <typename Page> std::optional<int> readPageRunOptions(Page& page, const char* option) const;
     std::optional<int> beginComparison();
+    std::optional<int> beginScaling();
+    std::optional<int> beginLoadCurves();
     std::optional<int> beginRace();
     std::optional<int> beginClaims();
 

@@ -1,5 +1,6 @@
 #include "ipcpg/runresult.h"
 
+#include <algorithm>
 #include <climits>
 #include <cstdint>
 #include <cstdio>
@@ -63,6 +64,27 @@ const MemberReport* RunResult::fastestMember() const
             fastest = &member;
     }
     return fastest;
+}
+
+const LatencySummary& RunResult::headlineLatency() const
+{
+    if (const MemberReport* slowest = slowestMember())
+        return slowest->latencyNs;
+    return latencyNs;
+}
+
+double RunResult::hubCpuNsPerMessage() const
+{
+    // The hub is the first process of a fan-out or fan-in (LeadWorker's plan). Its CPU covers its
+    // whole life, warm-up included, so it is divided by what it handled over the same span: its
+    // ends' counters, which count a fan-out's message once per subscriber link.
+    if (spec.topology == Topology::Pair || sides.empty())
+        return 0.0;
+    const SideReport& hub = sides.front();
+    const double handled = spec.topology == Topology::FanOut
+        ? static_cast<double>(hub.messagesSent) / static_cast<double>(std::max(spec.subscribers, 1U))
+        : static_cast<double>(hub.messagesReceived);
+    return handled > 0 ? (hub.userS + hub.sysS) * 1e9 / handled : 0.0;
 }
 
 double RunResult::cpuNsPerMessage() const

@@ -148,6 +148,57 @@ private slots:
         QCOMPARE(slowestRows, 1);
     }
 
+    // The README's scaling screenshot is such a session: one row per mechanism and member count.
+    void scriptedScalingExportsEveryCount()
+    {
+        const QString csv = m_out.filePath(QStringLiteral("scaling.csv"));
+        const QString png = m_out.filePath(QStringLiteral("scaling.png"));
+        QByteArray err;
+        const int code = runGui(
+            { QStringLiteral("--scaling"), QStringLiteral("pipe"), QStringLiteral("--members"), QStringLiteral("1,3"),
+                QStringLiteral("--size"), QStringLiteral("64"), QStringLiteral("--show"), QStringLiteral("hub-cpu"),
+                QStringLiteral("--duration"), QStringLiteral("0.2"), QStringLiteral("--export-csv"), csv,
+                QStringLiteral("--export-png"), png, QStringLiteral("--quit-when-done") },
+            &err);
+        QVERIFY2(code == 0, err.constData());
+        QFile csvFile(csv);
+        QVERIFY(csvFile.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = csvFile.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), 3);
+        const QList<QByteArray> header = lines[0].split(',');
+        for (int row = 1; row <= 2; ++row) {
+            const QList<QByteArray> fields = lines[row].split(',');
+            QCOMPARE(fields.size(), header.size());
+            QCOMPARE(fields.at(header.indexOf("mechanism")), QByteArray("pipe"));
+            QCOMPARE(fields.at(header.indexOf("topology")), QByteArray("fanout"));
+            QCOMPARE(fields.at(header.indexOf("members")).toInt(), row == 1 ? 1 : 3);
+            QCOMPARE(fields.at(header.indexOf("integrity_errors")).toLongLong(), 0);
+        }
+        QImage image(png);
+        QVERIFY(!image.isNull());
+    }
+
+    // Fixed rates in the Latency vs load page: one run per rate, each offered what was asked.
+    void scriptedLoadCurveExportsEveryRate()
+    {
+        const QString json = m_out.filePath(QStringLiteral("load.json"));
+        QByteArray err;
+        const int code = runGui(
+            { QStringLiteral("--load"), QStringLiteral("pipe"), QStringLiteral("--rate"), QStringLiteral("1k,2k"),
+                QStringLiteral("--size"), QStringLiteral("64"), QStringLiteral("--duration"), QStringLiteral("0.3"),
+                QStringLiteral("--export-json"), json, QStringLiteral("--quit-when-done") },
+            &err);
+        QVERIFY2(code == 0, err.constData());
+        QFile jsonFile(json);
+        QVERIFY(jsonFile.open(QIODevice::ReadOnly));
+        const QJsonArray runs = QJsonDocument::fromJson(jsonFile.readAll()).array();
+        QCOMPARE(runs.size(), 2);
+        QCOMPARE(runs[0].toObject()[QLatin1String("rate")].toObject()[QLatin1String("offered")].toDouble(), 1000.0);
+        QCOMPARE(runs[1].toObject()[QLatin1String("rate")].toObject()[QLatin1String("offered")].toDouble(), 2000.0);
+        for (const QJsonValue& run : runs)
+            QCOMPARE(run.toObject()[QLatin1String("integrity_errors")].toInteger(), 0);
+    }
+
     void scriptedRaceExportsItsResult()
     {
         const QString json = m_out.filePath(QStringLiteral("race.json"));

@@ -225,6 +225,21 @@ private slots:
         }
         QTest::newRow("rate words") << strings({ "--rate", "fast" }) << strings({ "--rate", "fast", "100M", "off" });
         QTest::newRow("rate zero") << strings({ "--rate", "0" }) << strings({ "\"0\"", "100M" });
+        QTest::newRow("scaling of a pair")
+            << strings({ "--scaling", "pipe", "--topology", "pair" }) << strings({ "pair", "fanout or fanin" });
+        QTest::newRow("scaling members") << strings({ "--scaling", "pipe", "--members", "1,x" })
+                                         << strings({ "--members", "\"x\"", "64" });
+        QTest::newRow("scaling unknown mechanism")
+            << strings({ "--scaling", "pigeon" }) << strings({ "--scaling", "pigeon", "ipcpg list" });
+        QTest::newRow("scaling metric") << strings({ "--scaling", "pipe", "--show", "speed" })
+                                        << strings({ "speed", "p50", "hub-cpu" });
+        QTest::newRow("scaling refused") << strings({ "--scaling", "signal" }) << strings({ "signal", "fanout" });
+        QTest::newRow("load rate") << strings({ "--load", "pipe", "--rate", "1k,fast" })
+                                   << strings({ "--rate", "fast", "100M", "auto" });
+        QTest::newRow("load size list") << strings({ "--load", "pipe", "--size", "64,4K" })
+                                        << strings({ "64,4K", "one size", "--load" });
+        QTest::newRow("load duration") << strings({ "--load", "pipe", "--duration", "61" })
+                                       << strings({ "61", "60", "--load" });
         QTest::newRow("theme") << strings({ "--theme", "purple" }) << strings({ "purple", "system, light or dark" });
         QTest::newRow("unknown option") << strings({ "--turbo" }) << strings({ "turbo" });
         QTest::newRow("missing value") << strings({ "--size" }) << strings({ "size" });

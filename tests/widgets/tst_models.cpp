@@ -126,6 +126,43 @@ private slots:
         QCOMPARE(sorted.rowCount(), 0);
     }
 
+    // A fan-out's row: its topology, the slowest member's percentiles, whether it kept up with its
+    // offered rate, and the publisher's CPU per message published (its CPU over its sends / N).
+    void sweepResultsShowFanOutsAndRates()
+    {
+        RunResult fanOut = result("pipe", 64, 4000, 100000);
+        fanOut.spec.topology = Topology::FanOut;
+        fanOut.spec.subscribers = 4;
+        fanOut.spec.rate = 1000;
+        fanOut.rate = RateReport { 1000, 900, 0, 0 }; // 10% short: not kept up
+        fanOut.members.resize(4);
+        for (int i = 0; i < 4; ++i) {
+            fanOut.members[static_cast<std::size_t>(i)].index = i;
+            fanOut.members[static_cast<std::size_t>(i)].latencyNs.count = 10;
+            fanOut.members[static_cast<std::size_t>(i)].latencyNs.p50 = 1000.0 * (i + 1);
+            fanOut.members[static_cast<std::size_t>(i)].latencyNs.p99 = 2000.0 * (i + 1);
+        }
+        SideReport publisher;
+        publisher.name = "publisher";
+        publisher.userS = 0.002;
+        publisher.sysS = 0.002;
+        publisher.messagesSent = 4000; // 1000 messages, each written to 4 pipes
+        fanOut.sides = { publisher };
+        SweepResultsModel model;
+        model.append(fanOut);
+        model.append(result("tcp", 64, 13000, 70000));
+        const auto cell = [&model](int row, int column) { return model.index(row, column).data().toString(); };
+        QCOMPARE(cell(0, SweepResultsModel::TopologyColumn), QStringLiteral("fanout 4"));
+        QCOMPARE(cell(1, SweepResultsModel::TopologyColumn), QStringLiteral("pair"));
+        QCOMPARE(model.index(0, SweepResultsModel::P50Column).data(SweepResultsModel::kSortRole).toDouble(), 4000.0);
+        QCOMPARE(model.index(0, SweepResultsModel::P99Column).data(SweepResultsModel::kSortRole).toDouble(), 8000.0);
+        QCOMPARE(cell(0, SweepResultsModel::KeptUpColumn), QStringLiteral("no"));
+        QCOMPARE(cell(1, SweepResultsModel::KeptUpColumn), QStringLiteral("–"));
+        QCOMPARE(model.index(0, SweepResultsModel::HubCpuColumn).data(SweepResultsModel::kSortRole).toDouble(), 4000.0);
+        QCOMPARE(cell(1, SweepResultsModel::HubCpuColumn), QStringLiteral("–"));
+        QCOMPARE(cell(1, SweepResultsModel::OfferedRateColumn), QStringLiteral("as fast as possible"));
+    }
+
     // Live samples: one row per member in index order, the slowest (highest p99) highlighted,
     // values changing in place as the totals grow.
     void membersModelFollowsLiveSamples()

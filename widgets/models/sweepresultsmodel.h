@@ -8,7 +8,8 @@
 namespace ipcpg {
 
 // One row per finished run of a comparison, one column per figure. Qt::DisplayRole gives human
-// units ("4.2 µs"), kSortRole the raw number, so a QSortFilterProxyModel sorts by value.
+// units ("4.2 µs"), kSortRole the raw number, so a QSortFilterProxyModel sorts by value. The
+// percentiles are RunResult::headlineLatency(): a fan-out's or fan-in's slowest member's.
 class SweepResultsModel : public QAbstractTableModel {
     Q_OBJECT
 
@@ -20,8 +21,12 @@ public:
         ModeColumn,
         SizeColumn,
         PlacementColumn,
+        TopologyColumn,
         MessagesPerSecondColumn,
         BytesPerSecondColumn,
+        OfferedRateColumn,
+        AchievedRateColumn,
+        KeptUpColumn,
         P50Column,
         P90Column,
         P99Column,
@@ -29,6 +34,7 @@ public:
         ErrorsColumn,
         LostColumn,
         CpuColumn,
+        HubCpuColumn,
         SwitchesColumn,
         ColumnCount
     };

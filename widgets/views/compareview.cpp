@@ -13,16 +13,10 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHash>
-#include <QHeaderView>
 #include <QLabel>
 #include <QLegend>
 #include <QLineEdit>
-#include <QListWidget>
 #include <QLogValueAxis>
-#include <QProgressBar>
-#include <QPushButton>
-#include <QSortFilterProxyModel>
-#include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
 #include <QValueAxis>
@@ -32,10 +26,13 @@
 #include "charts/charttheme.h"
 #include "controllers/sweepcontroller.h"
 #include "ipcpg/frontendrules.h"
-#include "ipcpg/mechanismregistry.h"
 #include "ipcpg/units.h"
 #include "models/sweepresultsmodel.h"
 #include "support/qtconversions.h"
+#include "views/comparelayout.h"
+#include "views/mechanismchecklist.h"
+#include "views/setupfields.h"
+#include "views/sweepprogresspanel.h"
 
 namespace ipcpg {
 
@@ -84,18 +81,16 @@ CompareView::CompareView(QWidget* parent)
     : QWidget(parent)
     , m_sweep(new SweepController(this))
     , m_results(new SweepResultsModel(this))
-    , m_sorted(new QSortFilterProxyModel(this))
 {
     QWidget* setup = buildSetup();
     QWidget* chart = buildChart();
-    QWidget* table = buildTable();
-    layOut(setup, chart, table);
+    layOutComparePage(this, setup, chart, createResultsTable(m_results));
 
-    connect(m_run, &QPushButton::clicked, this, &CompareView::startSweep);
-    connect(m_cancel, &QPushButton::clicked, this, &CompareView::cancelSweep);
+    connect(m_progress, &SweepProgressPanel::runRequested, this, &CompareView::startSweep);
+    connect(m_progress, &SweepProgressPanel::cancelRequested, this, &CompareView::cancelSweep);
     connect(m_metric, &QComboBox::currentIndexChanged, this, &CompareView::rebuildChart);
     connect(m_logScale, &QCheckBox::toggled, this, &CompareView::rebuildChart);
-    connect(m_sweep, &SweepController::progress, this, &CompareView::showProgress);
+    connect(m_sweep, &SweepController::progress, m_progress, &SweepProgressPanel::showProgress);
     connect(m_sweep, &SweepController::resultReady, this, [this](int, const RunResult& result) {
         m_results->append(result);
         rebuildChart();
@@ -111,39 +106,20 @@ QWidget* CompareView::buildSetup()
 {
     auto* setup = new QWidget;
     auto* form = new QFormLayout(setup);
-    form->addRow(tr("&Mechanisms"), buildMechanismList());
+    m_mechanisms = new MechanismCheckList;
+    form->addRow(tr("&Mechanisms"), m_mechanisms);
     m_sizes = new QLineEdit(QStringLiteral("64, 4K, 64K"));
     m_sizes->setToolTip(tr("Message sizes, comma separated, with optional K or M suffix"));
     form->addRow(tr("Si&zes"), m_sizes);
     form->addRow(tr("Placement"), buildPlacementChoices());
-    m_mode = new QComboBox;
-    m_mode->addItem(tr("Ping-pong"), QStringLiteral("pingpong"));
-    m_mode->addItem(tr("Stream"), QStringLiteral("stream"));
-    m_mode->setToolTip(tr("Ping-pong measures round trips; stream measures throughput and one-way latency"));
+    m_mode = createModeChoice(Mode::PingPong);
     form->addRow(tr("M&ode"), m_mode);
-    m_duration = new QDoubleSpinBox;
-    m_duration->setRange(0.1, 60);
-    m_duration->setValue(1.0);
-    m_duration->setSuffix(tr(" s per run"));
-    m_duration->setToolTip(tr("Measured time of each run, after its warm-up"));
+    m_duration = createDurationField(1.0);
     form->addRow(tr("&Duration"), m_duration);
-    buildSweepControls(form);
+    m_progress = new SweepProgressPanel(
+        tr("&Run comparison"), tr("Run every ticked mechanism at every size and placement, one after the other"));
+    form->addRow(m_progress);
     return setup;
-}
-
-QWidget* CompareView::buildMechanismList()
-{
-    m_mechanisms = new QListWidget;
-    for (const Mechanism* mechanism : MechanismRegistry::instance().all()) {
-        auto* item = new QListWidgetItem(toQString(mechanism->info().id), m_mechanisms);
-        item->setToolTip(toQString(mechanism->info().summary));
-        item->setCheckState(Qt::Unchecked);
-    }
-    m_mechanisms->setToolTip(tr("Tick the mechanisms to compare (Space toggles the current one)"));
-    // Tall enough for every mechanism, no taller: the form below stays in view.
-    m_mechanisms->setMaximumHeight(
-        m_mechanisms->sizeHintForRow(0) * (m_mechanisms->count() + 1) + 2 * m_mechanisms->frameWidth());
-    return m_mechanisms;
 }
 
 QLayout* CompareView::buildPlacementChoices()
@@ -160,25 +136,6 @@ QLayout* CompareView::buildPlacementChoices()
     placements->addWidget(m_sameCore);
     placements->addWidget(m_crossCore);
     return placements;
-}
-
-void CompareView::buildSweepControls(QFormLayout* form)
-{
-    auto* buttons = new QHBoxLayout;
-    m_run = new QPushButton(tr("&Run comparison"));
-    m_run->setToolTip(tr("Run every ticked mechanism at every size and placement, one after the other"));
-    m_cancel = new QPushButton(tr("&Cancel"));
-    m_cancel->setToolTip(tr("Stop the current run and skip the rest"));
-    buttons->addWidget(m_run);
-    buttons->addWidget(m_cancel);
-    form->addRow(buttons);
-    m_progress = new QProgressBar;
-    m_progress->setRange(0, 1);
-    m_progress->setValue(0);
-    form->addRow(m_progress);
-    m_status = new QLabel;
-    m_status->setWordWrap(true);
-    form->addRow(m_status);
 }
 
 // The bar chart with the choice of what it shows above it.
@@ -208,73 +165,17 @@ QWidget* CompareView::buildChart()
     return chartBox;
 }
 
-QWidget* CompareView::buildTable()
-{
-    m_sorted->setSourceModel(m_results);
-    m_sorted->setSortRole(SweepResultsModel::kSortRole);
-    m_table = new QTableView;
-    m_table->setModel(m_sorted);
-    m_table->setSortingEnabled(true);
-    // Rows start in the order the runs came (the registry's); a click on a header sorts.
-    m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
-    m_sorted->sort(-1);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->verticalHeader()->hide();
-    m_table->setToolTip(tr("Click a column header to sort by it"));
-    return m_table;
-}
-
-// The set-up on the left; on the right the chart above the table.
-void CompareView::layOut(QWidget* setup, QWidget* chart, QWidget* table)
-{
-    auto* right = new QSplitter(Qt::Vertical);
-    right->addWidget(chart);
-    right->addWidget(table);
-    right->setStretchFactor(0, 3);
-    right->setStretchFactor(1, 2);
-    auto* main = new QSplitter(Qt::Horizontal);
-    main->addWidget(setup);
-    main->addWidget(right);
-    main->setStretchFactor(1, 1);
-    auto* layout = new QHBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(main);
-}
-
-void CompareView::showProgress(int done, int total, const QString& current)
-{
-    m_progress->setRange(0, std::max(total, 1));
-    m_progress->setValue(done);
-    m_status->setText(current.isEmpty() ? tr("%1 of %2 runs done").arg(done).arg(total)
-                                        : tr("Running %1 (%2 of %3)").arg(current).arg(done + 1).arg(total));
-}
-
 void CompareView::onSweepFinished(bool cancelled)
 {
-    QString text = cancelled ? tr("Cancelled after %1 runs.").arg(m_results->rowCount())
-                             : tr("Done: %1 runs.").arg(m_results->rowCount());
-    if (!m_failures.isEmpty())
-        text += QLatin1Char(' ') + tr("%n run(s) failed: ", nullptr, static_cast<int>(m_failures.size()))
-            + m_failures.join(QStringLiteral("; "));
-    if (!m_skipped.isEmpty())
-        text += QLatin1Char(' ')
-            + tr("Skipped %n combination(s) a mechanism cannot carry (hover here for why).", nullptr,
-                static_cast<int>(m_skipped.size()));
-    m_status->setToolTip(m_skipped.join(QLatin1Char('\n')));
-    m_status->setText(text);
+    m_progress->showFinished(cancelled, m_results->rowCount(), m_failures, m_skipped);
     updateButtons();
     emit sweepFinished(cancelled);
 }
 
 QWidget* CompareView::chartWidget() const { return m_chart; }
+QProgressBar* CompareView::progressBar() const { return m_progress->progressBar(); }
 
-void CompareView::setMechanisms(const QStringList& ids)
-{
-    for (int i = 0; i < m_mechanisms->count(); ++i) {
-        QListWidgetItem* item = m_mechanisms->item(i);
-        item->setCheckState(ids.contains(item->text()) ? Qt::Checked : Qt::Unchecked);
-    }
-}
+void CompareView::setMechanisms(const QStringList& ids) { m_mechanisms->setCheckedIds(ids); }
 
 void CompareView::setSizes(const QString& sizes) { m_sizes->setText(sizes); }
 void CompareView::setDuration(double seconds) { m_duration->setValue(seconds); }
@@ -294,12 +195,10 @@ QList<RunSpec> CompareView::plan(QStringList* skipped) const
     // kMaxSweepSizes, is left out with the reason and the rest still runs.
     const SizeList sizes = parseMessageSizeList(m_sizes->text().toStdString());
     SweepAxes axes;
-    for (int i = 0; i < m_mechanisms->count(); ++i) {
-        if (m_mechanisms->item(i)->checkState() == Qt::Checked)
-            axes.mechanisms.push_back(m_mechanisms->item(i)->text().toStdString());
-    }
+    for (const QString& id : m_mechanisms->checkedIds())
+        axes.mechanisms.push_back(id.toStdString());
     axes.sizes = sizes.sizes;
-    axes.modes = { parseMode(m_mode->currentData().toString().toStdString()).value_or(Mode::PingPong) };
+    axes.modes = { selectedMode(m_mode) };
     if (m_unpinned->isChecked())
         axes.placements.push_back(Placement::Unpinned);
     if (m_sameCore->isChecked())
@@ -330,14 +229,12 @@ void CompareView::startSweep()
     QStringList skipped;
     const QList<RunSpec> specs = plan(&skipped);
     if (specs.isEmpty()) {
-        m_status->setText(skipped.isEmpty() ? tr("Tick at least one mechanism, size and placement.")
-                                            : tr("Nothing to run: %1").arg(skipped.join(QStringLiteral("; "))));
+        m_progress->showStatus(skipped.isEmpty() ? tr("Tick at least one mechanism, size and placement.")
+                                                 : tr("Nothing to run: %1").arg(skipped.join(QStringLiteral("; "))));
         return;
     }
     m_results->clear();
     m_failures.clear();
-    m_progress->setRange(0, static_cast<int>(specs.size()));
-    m_progress->setValue(0);
     m_sweep->start(specs);
     m_skipped = skipped;
     updateButtons();
@@ -348,8 +245,7 @@ void CompareView::cancelSweep() { m_sweep->cancel(); }
 void CompareView::updateButtons()
 {
     const bool running = m_sweep->isRunning();
-    m_run->setEnabled(!running);
-    m_cancel->setEnabled(running);
+    m_progress->setRunning(running);
     m_mechanisms->setEnabled(!running);
 }
 

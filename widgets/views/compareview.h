@@ -5,24 +5,19 @@
 #include "ipcpg/runresult.h"
 #include "views/exportableview.h"
 
-class QBarCategoryAxis;
 class QChartView;
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
-class QFormLayout;
 class QLayout;
-class QLabel;
 class QLineEdit;
-class QListWidget;
 class QProgressBar;
-class QPushButton;
-class QSortFilterProxyModel;
-class QTableView;
 
 namespace ipcpg {
 
+class MechanismCheckList;
 class SweepController;
+class SweepProgressPanel;
 class SweepResultsModel;
 
 // Compare mechanisms side by side: a sweep over the chosen mechanisms x sizes x placements, run
@@ -51,7 +46,7 @@ public:
     SweepController* sweep() const { return m_sweep; }
     SweepResultsModel* resultsModel() const { return m_results; }
     QWidget* chartWidget() const;
-    QProgressBar* progressBar() const { return m_progress; }
+    QProgressBar* progressBar() const;
 
 signals:
     void sweepFinished(bool cancelled);
@@ -61,35 +56,25 @@ protected:
 
 private:
     QWidget* buildSetup();
-    QWidget* buildMechanismList();
     QLayout* buildPlacementChoices();
-    void buildSweepControls(QFormLayout* form);
     QWidget* buildChart();
-    QWidget* buildTable();
-    void layOut(QWidget* setup, QWidget* chart, QWidget* table);
-    void showProgress(int done, int total, const QString& current);
     void onSweepFinished(bool cancelled);
     void rebuildChart();
     void updateButtons();
 
-    QListWidget* m_mechanisms = nullptr;
+    MechanismCheckList* m_mechanisms = nullptr;
     QLineEdit* m_sizes = nullptr;
     QCheckBox* m_unpinned = nullptr;
     QCheckBox* m_sameCore = nullptr;
     QCheckBox* m_crossCore = nullptr;
     QComboBox* m_mode = nullptr;
     QDoubleSpinBox* m_duration = nullptr;
-    QPushButton* m_run = nullptr;
-    QPushButton* m_cancel = nullptr;
-    QProgressBar* m_progress = nullptr;
-    QLabel* m_status = nullptr;
+    SweepProgressPanel* m_progress = nullptr;
     QComboBox* m_metric = nullptr;
     QCheckBox* m_logScale = nullptr;
     QChartView* m_chart = nullptr;
-    QTableView* m_table = nullptr;
     SweepController* m_sweep = nullptr;
     SweepResultsModel* m_results = nullptr;
-    QSortFilterProxyModel* m_sorted = nullptr;
     QStringList m_failures;
     QStringList m_skipped;
 };

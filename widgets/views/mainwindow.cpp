@@ -33,11 +33,14 @@
 #include "support/qtconversions.h"
 #include "views/aboutdialog.h"
 #include "views/claimsview.h"
+#include "views/comparetabs.h"
 #include "views/compareview.h"
 #include "views/exporter.h"
 #include "views/livechartsview.h"
+#include "views/loadcurveview.h"
 #include "views/racelabview.h"
 #include "views/runsetuppanel.h"
+#include "views/scalingview.h"
 
 namespace ipcpg {
 
@@ -106,7 +109,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_charts(new LiveChartsView)
     , m_results(new ResultsModel(this))
     , m_saved(new SavedRunsModel(this))
-    , m_compare(new CompareView)
+    , m_compare(new CompareTabs)
     , m_claims(new ClaimsView)
     , m_raceLab(new RaceLabView)
 {
@@ -137,7 +140,8 @@ QTabWidget* MainWindow::buildTabs()
     m_tabs->addTab(m_raceLab, tr("Race la&b"));
     m_tabs->addTab(m_claims, tr("What the &article says"));
     m_tabs->setTabToolTip(0, tr("The run going on now, charted live (Ctrl+1)"));
-    m_tabs->setTabToolTip(1, tr("Several mechanisms, sizes and placements side by side (Ctrl+2)"));
+    m_tabs->setTabToolTip(
+        1, tr("Mechanisms side by side: across sizes, against N members, against offered load (Ctrl+2)"));
     m_tabs->setTabToolTip(2, tr("Race conditions on shared memory, live: switch synchronisation off and on (Ctrl+3)"));
     m_tabs->setTabToolTip(3, tr("The article's claims, tested on this machine (Ctrl+4)"));
     return m_tabs;
@@ -441,15 +445,25 @@ void MainWindow::exportWithDialog(ExportKind kind)
     exportCurrent(kind, path);
 }
 
+CompareView* MainWindow::compareView() const { return m_compare->mechanisms(); }
+ScalingView* MainWindow::scalingView() const { return m_compare->scaling(); }
+LoadCurveView* MainWindow::loadCurveView() const { return m_compare->load(); }
+
 bool MainWindow::showTab(const QString& name)
 {
     const QMap<QString, QWidget*> tabs { { QStringLiteral("live"), m_liveTab },
-        { QStringLiteral("compare"), m_compare }, { QStringLiteral("race"), m_raceLab },
+        { QStringLiteral("compare"), m_compare }, { QStringLiteral("scaling"), m_compare },
+        { QStringLiteral("load"), m_compare }, { QStringLiteral("race"), m_raceLab },
         { QStringLiteral("claims"), m_claims } };
     QWidget* tab = tabs.value(name);
     if (!tab)
         return false;
     m_tabs->setCurrentWidget(tab);
+    // The Compare tab's pages by name: compare is its first.
+    const QMap<QString, QWidget*> pages { { QStringLiteral("compare"), compareView() },
+        { QStringLiteral("scaling"), scalingView() }, { QStringLiteral("load"), loadCurveView() } };
+    if (QWidget* page = pages.value(name))
+        m_compare->setCurrentWidget(page);
     return true;
 }
 

@@ -13,7 +13,10 @@ class QTableView;
 namespace ipcpg {
 
 class ClaimsView;
+class CompareTabs;
 class CompareView;
+class LoadCurveView;
+class ScalingView;
 class LiveChartsView;
 class RaceLabView;
 class ResultsModel;
@@ -39,7 +42,10 @@ public:
     LiveChartsView* charts() const { return m_charts; }
     ResultsModel* results() const { return m_results; }
     SavedRunsModel* savedRuns() const { return m_saved; }
-    CompareView* compareView() const { return m_compare; }
+    CompareTabs* compareTabs() const { return m_compare; }
+    CompareView* compareView() const;
+    ScalingView* scalingView() const;
+    LoadCurveView* loadCurveView() const;
     ClaimsView* claimsView() const { return m_claims; }
     RaceLabView* raceLab() const { return m_raceLab; }
     QTabWidget* tabs() const { return m_tabs; }
@@ -89,7 +95,7 @@ private:
     LiveChartsView* m_charts = nullptr;
     ResultsModel* m_results = nullptr;
     SavedRunsModel* m_saved = nullptr;
-    CompareView* m_compare = nullptr;
+    CompareTabs* m_compare = nullptr;
     ClaimsView* m_claims = nullptr;
     RaceLabView* m_raceLab = nullptr;
     QTabWidget* m_tabs = nullptr;

@@ -105,7 +105,13 @@ struct RunResult {
     // subscriber feels is the headline of a fan-out. Null when there are no members.
     const MemberReport* slowestMember() const;
     const MemberReport* fastestMember() const;
+    // The latency a run is judged by: the slowest member's in a fan-out or fan-in, else the run's.
+    const LatencySummary& headlineLatency() const;
     double cpuNsPerMessage() const;
+    // The CPU time of a fan-out's publisher per message it published (each written once for all
+    // subscribers, or once per subscriber) or of a fan-in's receiver per message it received: the
+    // cost that grows with N where a mechanism copies per member. 0 for pairs and empty runs.
+    double hubCpuNsPerMessage() const;
     double switchesPerMessage() const;
 };
 
