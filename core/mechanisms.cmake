@@ -19,6 +19,10 @@ set(IPCPG_MECHANISMS
     "eventfd eventfdMechanism"
     "rpc rpcMechanism"
 )
+# Mechanisms on a library of their own come last, when the build has them (CMakeLists.txt).
+if(IPCPG_WITH_ZEROMQ)
+    list(APPEND IPCPG_MECHANISMS "zeromq zeromqMechanism")
+endif()
 
 # Splits the list: IPCPG_MECHANISM_IDS, IPCPG_MECHANISM_ACCESSORS (in order).
 set(IPCPG_MECHANISM_IDS)

@@ -103,6 +103,29 @@ private slots:
         QVERIFY(table.out.contains("pipe"));
     }
 
+    // Optional mechanisms are listed exactly when this build has them (IPCPG_WITH_ZEROMQ), with
+    // their options, so a script can ask `ipcpg list` what it may run.
+    void listShowsWhatThisBuildHas()
+    {
+        const Output output = ipcpg({ "list", "--format", "json" });
+        QCOMPARE(output.exitCode, 0);
+        QJsonObject zeromq;
+        for (const QJsonValue& value : QJsonDocument::fromJson(output.out).array()) {
+            if (value.toObject()["id"].toString() == QStringLiteral("zeromq"))
+                zeromq = value.toObject();
+        }
+        QCOMPARE(!zeromq.isEmpty(), IPCPG_TEST_WITH_ZEROMQ != 0);
+        if (zeromq.isEmpty())
+            return;
+        QStringList options;
+        for (const QJsonValue& option : zeromq["options"].toArray())
+            options << option.toObject()["name"].toString() + QLatin1Char('=')
+                    + option.toObject()["default"].toString();
+        QCOMPARE(options, QStringList({ "transport=ipc", "hwm=auto" }));
+        const Output table = ipcpg({ "list" });
+        QVERIFY(table.out.contains("\nzeromq "));
+    }
+
     void badArgumentsExitTwoNamingTheValue_data()
     {
         QTest::addColumn<QStringList>("arguments");

@@ -114,7 +114,7 @@ private slots:
         QVERIFY(m);
         RunSpec resolved = spec;
         MechanismRegistry::instance().validate(resolved);
-        const ErrorAccounting accounting = m->accounting(resolved.options);
+        const ErrorAccounting accounting = m->accounting(resolved);
 
         const RunOutcome outcome = test::runWorker(spec);
         QVERIFY2(outcome.exitCode == 0, outcome.error.c_str());

@@ -15,7 +15,6 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
-#include <cstdio>
 #include <fcntl.h>
 #include <functional>
 #include <map>
@@ -37,6 +36,10 @@ using namespace ipcpg;
 Q_DECLARE_METATYPE(ipcpg::Mode)
 
 namespace {
+
+using test::InetSocket;
+using test::inetSockets;
+using test::socketInodesOf;
 
 // What one entry of the run's private directory looked like while the run was live.
 struct FileSeen {
@@ -73,45 +76,6 @@ DirectorySeen inspectRunDirectory(const QString& runtime, int leadPid)
             seen.files[name] = { file.st_mode & S_IFMT, file.st_mode & 07777, file.st_uid };
     }
     return seen;
-}
-
-std::set<unsigned long> socketInodesOf(int pid)
-{
-    std::set<unsigned long> inodes;
-    const QString fdDir = QStringLiteral("/proc/%1/fd").arg(pid);
-    for (const QString& fd : QDir(fdDir).entryList(QDir::System | QDir::NoDotAndDotDot)) {
-        // "socket:[12345]": QFile::symLinkTarget would resolve it as a path, so read the raw link.
-        char buffer[64] = {};
-        const QByteArray path = QFile::encodeName(fdDir + QLatin1Char('/') + fd);
-        unsigned long inode = 0;
-        if (readlink(path.constData(), buffer, sizeof buffer - 1) > 0
-            && std::sscanf(buffer, "socket:[%lu]", &inode) == 1)
-            inodes.insert(inode);
-    }
-    return inodes;
-}
-
-// One row of /proc/net/{tcp,udp,tcp6,udp6}: addresses as the kernel prints them ("0100007F:1F90").
-struct InetSocket {
-    QString local;
-    QString remote;
-    unsigned long inode = 0;
-};
-
-std::vector<InetSocket> inetSockets(const QString& table)
-{
-    std::vector<InetSocket> rows;
-    QFile file(QStringLiteral("/proc/net/") + table);
-    if (!file.open(QIODevice::ReadOnly))
-        return rows;
-    file.readLine(); // the column titles
-    while (!file.atEnd()) {
-        const QStringList fields = QString::fromLatin1(file.readLine()).simplified().split(QLatin1Char(' '));
-        if (fields.size() < 10)
-            continue;
-        rows.push_back({ fields[1], fields[2], fields[9].toULong() });
-    }
-    return rows;
 }
 
 RunSpec specFor(const QString& mechanism, Mode mode, const QString& type, double durationS)

@@ -34,35 +34,6 @@ std::uint64_t messagesAtLeast(const RunResult& result, std::uint64_t ns)
     return count;
 }
 
-QString describe(const RunResult& result)
-{
-    QString text;
-    for (const MemberReport& m : result.members)
-        text += QStringLiteral("[%1 %2: %3 msgs, %4 lost, %5 errors] ")
-                    .arg(QString::fromStdString(m.role))
-                    .arg(m.index)
-                    .arg(m.messages)
-                    .arg(m.lost)
-                    .arg(m.integrityErrors);
-    return text;
-}
-
-// Sets an environment variable for the workers of one test and removes it afterwards.
-class ScopedEnvironment {
-public:
-    ScopedEnvironment(const char* name, const QByteArray& value)
-        : m_name(name)
-    {
-        qputenv(name, value);
-    }
-    ~ScopedEnvironment() { qunsetenv(m_name); }
-    ScopedEnvironment(const ScopedEnvironment&) = delete;
-    ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
-
-private:
-    const char* m_name;
-};
-
 } // namespace
 
 class TestTopology : public QObject {
@@ -120,8 +91,8 @@ private slots:
         const RunSpec spec = hubSpec(mechanism.toStdString(), topology, mode, members);
         RunSpec resolved = spec;
         MechanismRegistry::instance().validate(resolved);
-        const bool lossy = MechanismRegistry::instance().find(spec.mechanism)->accounting(resolved.options)
-            == ErrorAccounting::LossAllowed;
+        const bool lossy
+            = MechanismRegistry::instance().find(spec.mechanism)->accounting(resolved) == ErrorAccounting::LossAllowed;
 
         const RunOutcome outcome = test::runWorker(spec);
         QVERIFY2(outcome.exitCode == 0, outcome.error.c_str());
@@ -139,11 +110,12 @@ private slots:
                 topology == Topology::FanOut ? QStringLiteral("subscriber") : QStringLiteral("publisher"));
             // Order within each publisher is checked by its own sequence: a reordering or a
             // message of another publisher taken for this one's would be an integrity error.
-            QVERIFY2(member.integrityErrors == 0, qPrintable(describe(result)));
+            QVERIFY2(member.integrityErrors == 0, qPrintable(test::describeCounts(result)));
             if (lossy)
-                QVERIFY2(member.messages + member.lost == kMessagesPerMember, qPrintable(describe(result)));
+                QVERIFY2(member.messages + member.lost == kMessagesPerMember, qPrintable(test::describeCounts(result)));
             else
-                QVERIFY2(member.messages == kMessagesPerMember && member.lost == 0, qPrintable(describe(result)));
+                QVERIFY2(member.messages == kMessagesPerMember && member.lost == 0,
+                    qPrintable(test::describeCounts(result)));
             if (result.latencyKind != "none")
                 QCOMPARE(member.latencyNs.count, member.messages);
             delivered += member.messages;
@@ -307,7 +279,7 @@ private slots:
     void theSlowestSubscriberHoldsThePublisherBack()
     {
         QFETCH(QString, mechanism);
-        const ScopedEnvironment delay("IPCPG_TEST_HANDLING_DELAY", "2:500"); // subscriber 2: 500 us a message
+        const test::ScopedEnvironment delay("IPCPG_TEST_HANDLING_DELAY", "2:500"); // subscriber 2: 500 us a message
         RunSpec spec = hubSpec(mechanism.toStdString(), Topology::FanOut, Mode::Stream, 4);
         spec.messages = 0;
         spec.durationS = 1;
@@ -325,17 +297,17 @@ private slots:
         // four subscribers of either mechanism take tens of thousands a second.
         constexpr std::uint64_t kBufferedAtMost = 1000;
         const std::uint64_t slowCount = result.members[2].messages;
-        QVERIFY2(slowCount <= 2000 * spec.durationS * 1.05 + kBufferedAtMost, qPrintable(describe(result)));
+        QVERIFY2(slowCount <= 2000 * spec.durationS * 1.05 + kBufferedAtMost, qPrintable(test::describeCounts(result)));
         for (const MemberReport& member : result.members) {
             QCOMPARE(member.integrityErrors, std::uint64_t { 0 });
-            QVERIFY2(member.messages == slowCount, qPrintable(describe(result)));
+            QVERIFY2(member.messages == slowCount, qPrintable(test::describeCounts(result)));
         }
         QCOMPARE(test::leftoverObjects(result), QStringList {});
     }
 
     void refusesABadHandlingDelay()
     {
-        const ScopedEnvironment delay("IPCPG_TEST_HANDLING_DELAY", "two:fast");
+        const test::ScopedEnvironment delay("IPCPG_TEST_HANDLING_DELAY", "two:fast");
         const RunOutcome outcome = test::runWorker(hubSpec("pipe", Topology::FanOut, Mode::Stream, 2));
         QCOMPARE(outcome.exitCode, 2);
         QVERIFY2(

@@ -51,6 +51,8 @@ class TestPackage : public QObject {
     ipcpg::test::PrivateRuntimeDir m_runtime;
     QTemporaryDir m_work { QDir::tempPath() + QStringLiteral("/ipcpg-package-XXXXXX") };
     bool m_gui = qEnvironmentVariableIsSet("IPCPG_GUI");
+    // The build has the zeromq mechanism: its library is a dependency of the package.
+    bool m_zeromq = qEnvironmentVariableIsSet("IPCPG_WITH_ZEROMQ");
     QString m_appId = m_gui ? requiredEnvironment("IPCPG_APP_ID") : QString();
     QString m_version = requiredEnvironment("IPCPG_EXPECTED_VERSION");
     QString m_deb;
@@ -169,6 +171,8 @@ private slots:
         if (m_gui)
             needed
                 += { QStringLiteral("libqt6widgets6"), QStringLiteral("libqt6charts6"), QStringLiteral("libqt6svg6") };
+        if (m_zeromq)
+            needed += QStringLiteral("libzmq5");
         for (const QString& package : needed)
             QVERIFY2(depends.contains(package),
                 qPrintable(package + QStringLiteral(" missing from Depends: ") + depends.join(QLatin1Char(' '))));

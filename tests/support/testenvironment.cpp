@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <fcntl.h>
 #include <mqueue.h>
 #include <sys/mount.h>
@@ -445,6 +446,38 @@ RunObjects objectsOfLiveRun(const QString& runtimeDir, int leadPid)
     return objects;
 }
 
+std::set<unsigned long> socketInodesOf(int pid)
+{
+    std::set<unsigned long> inodes;
+    const QString fdDir = QStringLiteral("/proc/%1/fd").arg(pid);
+    for (const QString& fd : QDir(fdDir).entryList(QDir::System | QDir::NoDotAndDotDot)) {
+        // "socket:[12345]": QFile::symLinkTarget would resolve it as a path, so read the raw link.
+        char buffer[64] = {};
+        const QByteArray path = QFile::encodeName(fdDir + QLatin1Char('/') + fd);
+        unsigned long inode = 0;
+        if (readlink(path.constData(), buffer, sizeof buffer - 1) > 0
+            && std::sscanf(buffer, "socket:[%lu]", &inode) == 1)
+            inodes.insert(inode);
+    }
+    return inodes;
+}
+
+std::vector<InetSocket> inetSockets(const QString& table)
+{
+    std::vector<InetSocket> rows;
+    QFile file(QStringLiteral("/proc/net/") + table);
+    if (!file.open(QIODevice::ReadOnly))
+        return rows;
+    file.readLine(); // the column titles
+    while (!file.atEnd()) {
+        const QStringList fields = QString::fromLatin1(file.readLine()).simplified().split(QLatin1Char(' '));
+        if (fields.size() < 10)
+            continue;
+        rows.push_back({ fields[1], fields[2], fields[3], fields[9].toULong() });
+    }
+    return rows;
+}
+
 QStringList stillExisting(const RunObjects& objects)
 {
     QStringList left;
@@ -465,6 +498,36 @@ QStringList stillExisting(const RunObjects& objects)
             left << QStringLiteral("sysv-sem:%1").arg(id);
     }
     return left;
+}
+
+ScopedEnvironment::ScopedEnvironment(const char* name, const QByteArray& value)
+    : m_name(name)
+{
+    qputenv(name, value);
+}
+
+ScopedEnvironment::~ScopedEnvironment() { qunsetenv(m_name); }
+
+QString describeCounts(const RunResult& result)
+{
+    QString text = QStringLiteral("messages %1, lost %2, integrity errors %3 (checksum %4, size %5, gaps %6, "
+                                  "duplicates %7, reordered %8); ")
+                       .arg(result.messages)
+                       .arg(result.lost)
+                       .arg(result.integrityErrors)
+                       .arg(result.integrity.badChecksum)
+                       .arg(result.integrity.badSize)
+                       .arg(result.integrity.gaps)
+                       .arg(result.integrity.duplicates)
+                       .arg(result.integrity.reordered);
+    for (const MemberReport& m : result.members)
+        text += QStringLiteral("[%1 %2: %3 msgs, %4 lost, %5 errors] ")
+                    .arg(QString::fromStdString(m.role))
+                    .arg(m.index)
+                    .arg(m.messages)
+                    .arg(m.lost)
+                    .arg(m.integrityErrors);
+    return text;
 }
 
 } // namespace ipcpg::test

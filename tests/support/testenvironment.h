@@ -39,6 +39,22 @@ private:
     QTemporaryDir m_dir;
 };
 
+// Sets an environment variable for the workers a test starts, and removes it afterwards.
+class ScopedEnvironment {
+public:
+    ScopedEnvironment(const char* name, const QByteArray& value);
+    ~ScopedEnvironment();
+    ScopedEnvironment(const ScopedEnvironment&) = delete;
+    ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
+
+private:
+    const char* m_name;
+};
+
+// A result's counts in one line for a failure message: the totals, the integrity findings by kind,
+// then every member's messages, losses and errors.
+QString describeCounts(const RunResult& result);
+
 // The ipcpg-worker and ipcpg executables under test (from IPCPG_WORKER / IPCPG_CLI, set by ctest).
 QString workerPath();
 QString cliPath();
@@ -143,5 +159,18 @@ struct RunObjects {
 RunObjects objectsOfLiveRun(const QString& runtimeDir, int leadPid);
 // Which of them still exist ("sysv-msg:12", paths): must be none once the run ended.
 QStringList stillExisting(const RunObjects& objects);
+
+// The inodes of the sockets process `pid` has open (its /proc/<pid>/fd links "socket:[N]").
+std::set<unsigned long> socketInodesOf(int pid);
+
+// One row of /proc/net/{tcp,udp,tcp6,udp6}: addresses as the kernel prints them ("0100007F:1F90").
+struct InetSocket {
+    QString local;
+    QString remote;
+    QString state; // "0A": listening (TCP)
+    unsigned long inode = 0;
+};
+// The rows of /proc/net/<table> ("tcp", "udp6", ...).
+std::vector<InetSocket> inetSockets(const QString& table);
 
 } // namespace ipcpg::test

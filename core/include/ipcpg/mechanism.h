@@ -78,8 +78,10 @@ public:
     // The accepted sizes for these (resolved) options, read from the kernel where it sets them.
     virtual SizeLimit sizeLimit(const MechanismOptions& options) const = 0;
 
-    // Whether verification findings are integrity errors, losses or sync errors.
-    virtual ErrorAccounting accounting(const MechanismOptions&) const { return ErrorAccounting::Integrity; }
+    // Whether verification findings are integrity errors, losses or sync errors in this (validated)
+    // run: its options and its topology may decide (zeromq drops only in a fan-out, where it uses
+    // PUB/SUB).
+    virtual ErrorAccounting accounting(const RunSpec&) const { return ErrorAccounting::Integrity; }
 
     // How many times the payload of one delivered message is copied from one buffer to another
     // with these options (a write into the kernel, a read out of it, a copy into a ring), where
@@ -101,6 +103,12 @@ public:
     // every subscriber with one write shares one object between them.
     virtual std::vector<std::unique_ptr<Transport>> createFanOutTransports(
         TransportConfig config, unsigned subscribers, RunResources& resources) const;
+
+    // The transports of a fan-in's links, one per publisher (link i from publisher i). By default
+    // each is a transport of its own; a mechanism whose receiver takes every publisher's messages
+    // from one object (one ZeroMQ PULL socket) shares it between them.
+    virtual std::vector<std::unique_ptr<Transport>> createFanInTransports(
+        TransportConfig config, unsigned publishers, RunResources& resources) const;
 };
 
 } // namespace ipcpg

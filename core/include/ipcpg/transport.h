@@ -59,6 +59,12 @@ public:
     // This transport as its family: exactly one of the two is non-null.
     virtual FrameTransport* frames() { return nullptr; }
     virtual NotificationTransport* notifications() { return nullptr; }
+
+    // What this end sent may still be on its way inside the mechanism after the send returned,
+    // and closing this end would drop it: ZeroMQ queues messages for an I/O thread, which
+    // discards what it has not yet written to the kernel when its socket closes. The side that
+    // sends then keeps its transports open until the processes at the other ends finished.
+    virtual bool holdsSentMessages() const { return false; }
 };
 
 class FrameTransport : public Transport {
@@ -77,6 +83,11 @@ public:
     // descriptor that polls readable (or hung up) when receive() has something for this side, or
     // -1 when the transport has none and cannot be served alongside others. Valid after attach().
     virtual int receiveReadyFd() const { return -1; }
+    // The descriptor only wakes the receiver: it polls readable when something changed, which
+    // need not be a message for this transport, and stays quiet while messages already wait
+    // (ZeroMQ's ZMQ_FD is edge-triggered, and one socket's descriptor serves several links).
+    // The receiver then asks peekReceive() before it sleeps and after every wake-up.
+    virtual bool readyFdOnlyWakes() const { return false; }
     // receive() would return a frame already read from the kernel, whatever the descriptor says.
     virtual bool holdsReceivedFrame() const { return false; }
     // For a transport with no descriptor to poll: looks for a frame without waiting and keeps it

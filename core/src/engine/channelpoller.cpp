@@ -16,6 +16,7 @@ ChannelPoller::ChannelPoller(const std::vector<FrameTransport*>& transports, con
 {
     for (FrameTransport* transport : transports) {
         const int fd = transport->receiveReadyFd();
+        m_wakeOnly.push_back(fd >= 0 && transport->readyFdOnlyWakes());
         if (fd < 0) {
             if (!transport->canPeek())
                 throw Error(mechanism
@@ -57,11 +58,17 @@ void ChannelPoller::close(std::size_t index)
     --m_open;
 }
 
+bool ChannelPoller::holdsFrame(std::size_t index)
+{
+    FrameTransport& transport = *m_transports[index];
+    return m_wakeOnly[index] ? transport.peekReceive() : transport.holdsReceivedFrame();
+}
+
 std::optional<std::size_t> ChannelPoller::takeReady()
 {
     for (std::size_t step = 0; step < m_fds.size(); ++step) {
         const std::size_t index = (m_cursor + step) % m_fds.size();
-        if (m_fds[index].fd >= 0 && (m_ready[index] || m_transports[index]->holdsReceivedFrame())) {
+        if (m_fds[index].fd >= 0 && (m_ready[index] || holdsFrame(index))) {
             m_ready[index] = false;
             m_cursor = index + 1;
             return index;
@@ -78,18 +85,28 @@ std::optional<std::size_t> ChannelPoller::nextReady(int timeoutMs)
         return std::nullopt;
     if (m_scanning)
         return scanUntil(timeoutMs);
-    const int count = poll(m_fds.data(), m_fds.size(), timeoutMs);
-    if (count < 0) {
-        if (errno == EINTR)
+    const std::uint64_t until = monotonicNs() + static_cast<std::uint64_t>(timeoutMs) * 1'000'000ULL;
+    for (int waitMs = timeoutMs;;) {
+        const int count = poll(m_fds.data(), m_fds.size(), waitMs);
+        if (count < 0) {
+            if (errno == EINTR)
+                return std::nullopt;
+            throwSystemError("poll over the receiver's channels failed", errno);
+        }
+        for (std::size_t index = 0; index < m_fds.size(); ++index) {
+            // Hang-up and errors count as ready: receive() reports them.
+            if (m_fds[index].fd >= 0 && m_fds[index].revents != 0 && !m_wakeOnly[index])
+                m_ready[index] = true;
+        }
+        if (const auto ready = takeReady())
+            return ready;
+        // Woken by a descriptor that only wakes, with nothing to receive yet: sleep on for the
+        // rest of the time, so that "nothing within the timeout" keeps its meaning.
+        const std::uint64_t now = monotonicNs();
+        if (count == 0 || now >= until)
             return std::nullopt;
-        throwSystemError("poll over the receiver's channels failed", errno);
+        waitMs = static_cast<int>((until - now + 999'999ULL) / 1'000'000ULL);
     }
-    for (std::size_t index = 0; index < m_fds.size(); ++index) {
-        // Hang-up and errors count as ready: receive() reports them.
-        if (m_fds[index].fd >= 0 && m_fds[index].revents != 0)
-            m_ready[index] = true;
-    }
-    return takeReady();
 }
 
 } // namespace ipcpg

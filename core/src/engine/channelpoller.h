@@ -16,6 +16,9 @@ class FrameTransport;
 // already read from the kernel is ready whatever its descriptor says. Transports without a
 // descriptor (shared-memory rings, System V queues) are looked at in turn without waiting
 // (FrameTransport::peekReceive) instead: the receiver then never sleeps, and its CPU shows it.
+// A descriptor that only wakes the receiver (FrameTransport::readyFdOnlyWakes: ZeroMQ's ZMQ_FD)
+// is slept on all the same, but whether its transport is ready is asked of the transport itself,
+// without waiting, before every sleep and after every wake-up.
 class ChannelPoller {
 public:
     // Throws Error naming `mechanism` when a transport can neither be polled nor peeked at.
@@ -32,10 +35,12 @@ public:
 private:
     std::optional<std::size_t> takeReady();
     std::optional<std::size_t> scanUntil(int timeoutMs);
+    bool holdsFrame(std::size_t index);
 
     std::vector<FrameTransport*> m_transports;
     std::vector<pollfd> m_fds;
     std::vector<bool> m_ready; // reported readable by the last poll(), not yet handed out
+    std::vector<bool> m_wakeOnly; // the descriptor only wakes: readiness is asked of the transport
     std::size_t m_open = 0;
     std::size_t m_cursor = 0; // where the round robin goes on
     bool m_scanning = false; // no descriptors: peek at each transport in turn

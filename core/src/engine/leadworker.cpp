@@ -164,6 +164,9 @@ private:
     void addMembers(RunResult& result) const;
     std::optional<RateReport> rateReport(double durationS) const;
     int linkCount() const { return static_cast<int>(m_links); }
+    // In process `index`, after its side ended: waits until every process holding the other end
+    // of one of its links has finished or failed (the lead ends the run should one never do).
+    void awaitPeersFinished(std::size_t index) const;
     // The end of a link that takes its latency and counts its messages.
     const EndCounters& measuringEnd(int link) const
     {
@@ -211,7 +214,7 @@ void LeadWorker::prepare()
     const MechanismRegistry& registry = MechanismRegistry::instance();
     registry.validate(m_spec);
     m_mechanism = registry.find(m_spec.mechanism);
-    m_accounting = m_mechanism->accounting(m_spec.options);
+    m_accounting = m_mechanism->accounting(m_spec);
     m_handlingDelay = handlingDelayFromEnvironment();
     m_processes = planProcesses(m_spec);
     m_links = m_spec.topology == Topology::Pair ? m_spec.workers : m_spec.members();
@@ -230,6 +233,8 @@ void LeadWorker::prepare()
     config.options = m_spec.options;
     if (m_spec.topology == Topology::FanOut) {
         m_transports = m_mechanism->createFanOutTransports(config, m_links, *m_resources);
+    } else if (m_spec.topology == Topology::FanIn) {
+        m_transports = m_mechanism->createFanInTransports(config, m_links, *m_resources);
     } else {
         for (unsigned link = 0; link < m_links; ++link) {
             config.pair = static_cast<int>(link);
@@ -273,6 +278,15 @@ void LeadWorker::startWorkers()
                     }
                     startNow();
                     runSide(context);
+                    // A sender whose mechanism may still hold what it sent keeps it open until
+                    // the other ends have it all; then every transport is let go before the
+                    // process ends, not in _exit().
+                    const bool holdsSent = std::any_of(context.links.begin(), context.links.end(),
+                        [](const LinkEnd& end) { return end.transport->holdsSentMessages(); });
+                    if (plan.side == Side::A && holdsSent)
+                        awaitPeersFinished(index);
+                    context.links.clear();
+                    m_transports.clear();
                 });
         });
     }
@@ -287,6 +301,22 @@ void LeadWorker::startWorkers()
         return;
     m_plannedEndNs = start + static_cast<std::uint64_t>((m_spec.warmupS + m_spec.durationS) * 1e9);
     m_lastBuckets.assign(m_links, {});
+}
+
+void LeadWorker::awaitPeersFinished(std::size_t index) const
+{
+    const ProcessPlan& mine = m_processes[index];
+    for (std::size_t other = 0; other < m_processes.size(); ++other) {
+        const ProcessPlan& peer = m_processes[other];
+        const bool linked = peer.side != mine.side && std::any_of(mine.links.begin(), mine.links.end(), [&](int link) {
+            return std::find(peer.links.begin(), peer.links.end(), link) != peer.links.end();
+        });
+        if (!linked)
+            continue;
+        const std::atomic<std::uint32_t>& phase = (*m_control)->processes[other].phase;
+        while (phase.load(std::memory_order_acquire) < static_cast<std::uint32_t>(SidePhase::Finished))
+            usleep(1000);
+    }
 }
 
 void LeadWorker::signalStop()

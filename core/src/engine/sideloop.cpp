@@ -477,8 +477,12 @@ void serveChannels(const SideContext& context, std::vector<Channel>& channels, c
     while (poller.openCount() > 0) {
         const auto ready = poller.nextReady(kQuietPollMs);
         if (!ready) {
-            // Quiet for a while: a channel whose sender is done has nothing more to come (a lossy
-            // mechanism may have dropped its end frame).
+            // Quiet for a while: a lossy mechanism may have dropped the end frame of a channel
+            // whose sender is done, and a stopped run does not wait for end frames. A reliable
+            // mechanism's end frame always comes, and waiting for it matters where "sent" only
+            // means "queued": ZeroMQ's I/O threads may still carry a done sender's last messages.
+            if (!context.lossy && !stopRequested(context))
+                continue;
             for (std::size_t index = 0; index < channels.size(); ++index) {
                 if (poller.isOpen(index) && channels[index].senderDone())
                     poller.close(index);

@@ -69,10 +69,9 @@ public:
             "every ring slot holds one whole frame; ipcpg caps messages at " + formatBytes(RunSpec::kMaxMessageSize) };
     }
 
-    ErrorAccounting accounting(const MechanismOptions& options) const override
+    ErrorAccounting accounting(const RunSpec& spec) const override
     {
-        const auto sync = options.find("sync");
-        return sync != options.end() && sync->second == "none" ? ErrorAccounting::SyncRace : ErrorAccounting::Integrity;
+        return spec.option("sync") == "none" ? ErrorAccounting::SyncRace : ErrorAccounting::Integrity;
     }
 
     std::unique_ptr<Transport> createTransport(const TransportConfig& config, RunResources& resources) const override

@@ -207,11 +207,11 @@ public:
         return info;
     }
 
-    ErrorAccounting accounting(const MechanismOptions& options) const override
+    ErrorAccounting accounting(const RunSpec& spec) const override
     {
         // Through the mailbox a merged signal is only a merged wake-up: nothing is lost.
-        return standardSignals(options) && !payloadInSharedMemory(options) ? ErrorAccounting::LossAllowed
-                                                                           : ErrorAccounting::Integrity;
+        return standardSignals(spec.options) && !payloadInSharedMemory(spec.options) ? ErrorAccounting::LossAllowed
+                                                                                     : ErrorAccounting::Integrity;
     }
 
 protected:

@@ -48,7 +48,7 @@ public:
             "raises it" };
     }
 
-    ErrorAccounting accounting(const MechanismOptions&) const override { return ErrorAccounting::LossAllowed; }
+    ErrorAccounting accounting(const RunSpec&) const override { return ErrorAccounting::LossAllowed; }
 
     std::unique_ptr<Transport> createTransport(const TransportConfig& config, RunResources&) const override
     {

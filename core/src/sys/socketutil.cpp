@@ -125,14 +125,31 @@ void bindUnix(int fd, const std::string& path, RunResources& resources)
         throwSystemError("cannot make the socket file " + path + " owner-only (mode 0600)", errno);
 }
 
+UniqueFd listeningUnixSocket(int type, const std::string& path, RunResources& resources)
+{
+    UniqueFd listener = makeSocket(AF_UNIX, type, path);
+    bindUnix(listener.get(), path, resources);
+    if (::listen(listener.get(), kBacklog) != 0)
+        throwSystemError("cannot listen on " + path, errno);
+    return listener;
+}
+
+UniqueFd listeningLoopbackSocket(std::string_view what, std::uint16_t& port)
+{
+    const std::string name(what);
+    UniqueFd listener = makeSocket(AF_INET, SOCK_STREAM, name);
+    const sockaddr_in address = bindLoopback(listener.get(), name);
+    if (::listen(listener.get(), kBacklog) != 0)
+        throwSystemError(name + ": cannot listen on 127.0.0.1", errno);
+    port = ntohs(address.sin_port);
+    return listener;
+}
+
 SocketPair connectedUnixPair(int type, std::string_view purpose, RunResources& resources)
 {
     const std::string path = resources.filePath(purpose);
     const std::string what(purpose);
-    UniqueFd listener = makeSocket(AF_UNIX, type, what);
-    bindUnix(listener.get(), path, resources);
-    if (::listen(listener.get(), kBacklog) != 0)
-        throwSystemError(what + ": cannot listen on " + path, errno);
+    UniqueFd listener = listeningUnixSocket(type, path, resources);
     SocketPair pair;
     pair.a = makeSocket(AF_UNIX, type, what);
     const sockaddr_un address = unixAddress(path);
@@ -163,10 +180,9 @@ SocketPair connectedLoopbackPair(int type, std::string_view what)
     const std::string name(what);
     SocketPair pair;
     if (type == SOCK_STREAM) {
-        UniqueFd listener = makeSocket(AF_INET, SOCK_STREAM, name);
-        const sockaddr_in address = bindLoopback(listener.get(), name);
-        if (::listen(listener.get(), kBacklog) != 0)
-            throwSystemError(name + ": cannot listen on 127.0.0.1", errno);
+        std::uint16_t port = 0;
+        UniqueFd listener = listeningLoopbackSocket(name, port);
+        const sockaddr_in address = loopbackAddress(port);
         pair.a = makeSocket(AF_INET, SOCK_STREAM, name);
         connectTo(pair.a.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address, name);
         pair.b = acceptPeerOf(listener.get(), pair.a.get(), AF_INET, name);

@@ -3,6 +3,7 @@
 #include <sys/un.h>
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "sys/uniquefd.h"
@@ -30,6 +31,14 @@ sockaddr_un unixAddress(const std::string& path);
 void bindUnix(int fd, const std::string& path, RunResources& resources);
 
 SocketPair connectedUnixPair(int type, std::string_view purpose, RunResources& resources);
+
+// A listening AF_UNIX socket of `type` bound to `path` (as bindUnix does: 0600, registered with
+// `resources`), for a peer that accepts connections for as long as the run lasts.
+UniqueFd listeningUnixSocket(int type, const std::string& path, RunResources& resources);
+
+// A listening TCP socket bound to 127.0.0.1 with a port the kernel picks, never a wildcard
+// address; `port` receives the port.
+UniqueFd listeningLoopbackSocket(std::string_view what, std::uint16_t& port);
 
 // A connected AF_UNIX SOCK_DGRAM pair: two sockets bound to "<purpose>-a" and "<purpose>-b" in
 // the private directory, each connected to the other, so neither accepts datagrams from anyone else.

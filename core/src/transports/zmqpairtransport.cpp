@@ -1,0 +1,57 @@
+#include "transports/zmqpairtransport.h"
+
+#include <string>
+
+#include "ipcpg/error.h"
+
+namespace ipcpg {
+
+ZmqPairTransport::ZmqPairTransport(const TransportConfig& config, RunResources& resources)
+    : m_settings(ZmqSettings::from(config))
+    , m_mode(config.mode)
+    , m_pair(config.pair)
+    , m_endpoint(m_settings.transport, "zeromq-" + std::to_string(config.pair), resources)
+    , m_sendBuffer(config.frameBytes)
+{
+}
+
+void ZmqPairTransport::attach(Side side)
+{
+    const bool pingPong = m_mode == Mode::PingPong;
+    const bool binds = side == Side::B;
+    const int type = pingPong ? (binds ? ZMQ_REP : ZMQ_REQ) : (binds ? ZMQ_PULL : ZMQ_PUSH);
+    const char* typeName = pingPong ? (binds ? "REP" : "REQ") : (binds ? "PULL" : "PUSH");
+    m_context.emplace();
+    const char* role = pingPong ? (binds ? "responder" : "initiator") : (binds ? "receiver" : "sender");
+    m_socket.emplace(*m_context, type,
+        std::string("the ") + typeName + " socket of the " + role + " of pair " + std::to_string(m_pair));
+    // The initiator's or sender's last messages (the end frame) must arrive, also when it has
+    // ended before they were read.
+    m_settings.applyTo(*m_socket, binds ? ZmqSettings::Linger::KeepPeersMessages : ZmqSettings::Linger::Deliver);
+    if (binds) {
+        m_socket->bind(m_endpoint.takeListener(), m_endpoint.address());
+    } else {
+        m_endpoint.closeListener();
+        m_socket->connect(m_endpoint.address());
+    }
+}
+
+SendSlot ZmqPairTransport::beginSend()
+{
+    const bool built = m_sendBufferBuilt;
+    m_sendBufferBuilt = true;
+    return { m_sendBuffer.span(), built };
+}
+
+void ZmqPairTransport::commitSend() { m_socket->send(m_sendBuffer.span(), 0); }
+
+Received ZmqPairTransport::receive()
+{
+    // No receive timeout: REQ/REP and PUSH/PULL never drop, so waiting is all there is to do,
+    // and the end frame always comes.
+    if (!m_socket->receive(m_received, 0))
+        return { Received::Status::TimedOut, {} };
+    return { Received::Status::Frame, m_received.bytes() };
+}
+
+} // namespace ipcpg
