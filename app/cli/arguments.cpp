@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "ipcpg/comparepresets.h"
 #include "ipcpg/error.h"
 #include "ipcpg/frontendrules.h"
 #include "ipcpg/mechanismregistry.h"
@@ -23,22 +24,6 @@ std::string joined(const std::vector<std::string>& values)
 }
 
 } // namespace
-
-std::vector<std::string> splitList(const std::string& text)
-{
-    std::vector<std::string> items;
-    std::string current;
-    for (char c : text) {
-        if (c == ',') {
-            items.push_back(current);
-            current.clear();
-        } else if (c != ' ') {
-            current += c;
-        }
-    }
-    items.push_back(current);
-    return items;
-}
 
 Format parseFormat(const std::string& text, bool csvAllowed)
 {
@@ -100,7 +85,7 @@ Mode parseModeArgument(const std::string& text)
 std::vector<Mode> parseModeList(const std::string& text)
 {
     std::vector<Mode> modes;
-    for (const std::string& item : splitList(text))
+    for (const std::string& item : splitCommaList(text))
         modes.push_back(parseModeArgument(item));
     return modes;
 }
@@ -188,7 +173,7 @@ RateAxis parseRateAxis(const std::string& text)
 std::vector<Placement> parsePlacementList(const std::string& text)
 {
     std::vector<Placement> placements;
-    for (const std::string& item : splitList(text))
+    for (const std::string& item : splitCommaList(text))
         placements.push_back(parsePlacementArgument(item));
     return placements;
 }
@@ -199,13 +184,24 @@ std::vector<std::string> parseMechanismList(const std::string& text)
     if (text == "all")
         return registry.ids();
     std::vector<std::string> ids;
-    for (const std::string& item : splitList(text)) {
+    for (const std::string& item : splitCommaList(text)) {
         if (!registry.find(item))
             throw UsageError(
                 "--mechanism " + quoted(item) + " is unknown; use all or one of: " + joined(registry.ids()));
         ids.push_back(item);
     }
     return ids;
+}
+
+const ComparePreset& parsePresetArgument(const std::string& text)
+{
+    std::string known;
+    const ComparePreset* preset = findComparePreset(text, &known);
+    if (!preset)
+        throw UsageError("--preset " + quoted(text) + " is unknown; "
+            + (known.empty() ? std::string("this build has no presets (it has no frameworks)")
+                             : "use one of: " + known));
+    return *preset;
 }
 
 RaceSpec parseRaceOptions(const RaceOptionTexts& texts)

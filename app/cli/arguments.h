@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "ipcpg/comparepresets.h"
 #include "ipcpg/race.h"
 #include "ipcpg/runspec.h"
 
@@ -39,6 +40,8 @@ RateAxis parseRateAxis(const std::string& text);
 std::vector<Placement> parsePlacementList(const std::string& text);
 // "all" or a comma-separated list of ids known to the registry.
 std::vector<std::string> parseMechanismList(const std::string& text);
+// A preset of comparePresets() by id; refused naming the ids this build has.
+const ComparePreset& parsePresetArgument(const std::string& text);
 // "name=value" pairs from repeated --option flags.
 MechanismOptions parseOptionAssignments(const std::vector<std::string>& assignments);
 
@@ -49,7 +52,5 @@ struct RaceOptionTexts {
     std::string scenario, sync, workers, iterations, window, size;
 };
 RaceSpec parseRaceOptions(const RaceOptionTexts& texts);
-
-std::vector<std::string> splitList(const std::string& text);
 
 } // namespace ipcpg::cli

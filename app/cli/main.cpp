@@ -16,6 +16,7 @@ void onInterrupt(int) { ipcpg::cli::g_interrupted = true; }
 
 struct RawRunOptions {
     std::string mechanism;
+    std::string preset;
     std::string size = "64";
     std::string mode = "pingpong";
     std::string duration = "1";
@@ -37,10 +38,18 @@ struct RawRunOptions {
 
 void addRunOptions(CLI::App& command, RawRunOptions& raw, bool sweep)
 {
-    command
-        .add_option("--mechanism,-m", raw.mechanism,
-            sweep ? "Mechanism ids, comma separated, or all (see `ipcpg list`)" : "Mechanism id (see `ipcpg list`)")
-        ->required();
+    CLI::Option* mechanism = command.add_option("--mechanism,-m", raw.mechanism,
+        sweep ? "Mechanism ids, comma separated, or all (see `ipcpg list`)" : "Mechanism id (see `ipcpg list`)");
+    if (sweep) {
+        // A preset stands for the mechanisms and their options: one of the two is needed.
+        command
+            .add_option("--preset", raw.preset,
+                "A ready-made comparison instead of --mechanism: frameworks (every framework over each kernel "
+                "mechanism it can use, beside that mechanism); --option values given too take precedence")
+            ->excludes(mechanism);
+    } else {
+        mechanism->required();
+    }
     command.add_option("--size,-s", raw.size,
         sweep ? "Message sizes, comma separated (64,4K,1M)" : "Message size in bytes; suffixes K, M, G (default 64)");
     command.add_option("--mode", raw.mode, sweep ? "pingpong, stream, or both comma separated" : "pingpong or stream");
@@ -110,7 +119,16 @@ ipcpg::cli::SweepArguments sweepArguments(const CLI::App& command, const RawRunO
     using namespace ipcpg::cli;
     SweepArguments arguments;
     arguments.base = baseSpec(command, raw, true);
-    arguments.mechanisms = parseMechanismList(raw.mechanism);
+    if (command.count("--preset") > 0) {
+        const ipcpg::ComparePreset& preset = parsePresetArgument(raw.preset);
+        arguments.mechanisms = preset.mechanisms;
+        for (const auto& [name, value] : preset.options)
+            arguments.base.options.emplace(name, value);
+    } else if (command.count("--mechanism") > 0) {
+        arguments.mechanisms = parseMechanismList(raw.mechanism);
+    } else {
+        throw ipcpg::UsageError("sweep needs --mechanism IDS or --preset ID (see `ipcpg sweep --help`)");
+    }
     arguments.sizes = parseSizeList("--size", raw.size);
     arguments.modes = parseModeList(raw.mode);
     arguments.placements = parsePlacementList(raw.placement);

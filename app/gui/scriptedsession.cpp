@@ -9,6 +9,7 @@
 #include <array>
 #include <string_view>
 
+#include "ipcpg/comparepresets.h"
 #include "ipcpg/frontendrules.h"
 #include "ipcpg/mechanismregistry.h"
 #include "ipcpg/race.h"
@@ -56,6 +57,10 @@ constexpr OptionText kOptions[] = {
         "Run a comparison in the Compare tab instead of a single run: mechanism ids, comma separated, or all; "
         "--size takes a comma-separated list, --placement too; the exports then hold the comparison",
         "IDS" },
+    { "preset",
+        "Run a ready-made comparison in the Compare tab: frameworks (every framework over each kernel mechanism "
+        "it can use, beside that mechanism); --size, --mode, --placement, --option and --duration apply",
+        "ID" },
     { "scaling",
         "Run a scaling curve in the Compare tab: mechanism ids, comma separated, or all, at each member count of "
         "--members; --topology fanout (the default) or fanin, --size, --mode, --rate and --duration per run apply",
@@ -155,7 +160,7 @@ std::optional<int> ScriptedSession::begin(MainWindow& window)
         return beginClaims();
     if (isSet("race"))
         return beginRace();
-    if (isSet("compare"))
+    if (isSet("compare") || isSet("preset"))
         return beginComparison();
     if (isSet("scaling"))
         return beginScaling();
@@ -355,12 +360,30 @@ std::optional<int> ScriptedSession::readPerRunDuration(const char* page, double&
 // --compare: a sweep in the Compare tab; --size and --placement take lists there.
 std::optional<int> ScriptedSession::beginComparison()
 {
-    std::optional<int> exit;
-    const QStringList ids = mechanismList("compare", exit);
-    if (exit)
-        return exit;
     CompareView* view = m_window->compareView();
-    view->setMechanisms(ids);
+    QStringList options;
+    if (isSet("preset")) {
+        if (isSet("compare"))
+            return refuse(QStringLiteral("--preset and --compare both choose the mechanisms: give one"));
+        std::string known;
+        if (!findComparePreset(value("preset").toStdString(), &known))
+            return refuse(notAllowed("preset", value("preset"), known.empty() ? "none in this build" : known.c_str()));
+        view->applyPreset(value("preset"));
+        options << view->options();
+    } else {
+        std::optional<int> exit;
+        const QStringList ids = mechanismList("compare", exit);
+        if (exit)
+            return exit;
+        view->setMechanisms(ids);
+    }
+    for (const QString& assignment : m_parser.values(QStringLiteral("option"))) {
+        const auto equals = assignment.indexOf(QLatin1Char('='));
+        if (equals <= 0 || equals + 1 == assignment.size() || assignment.contains(QLatin1Char(' ')))
+            return refuse(QStringLiteral("--option \"%1\" is not NAME=VALUE").arg(assignment));
+        options << assignment;
+    }
+    view->setOptions(options.join(QLatin1Char(' ')));
     view->setSizes(isSet("size") ? value("size") : QStringLiteral("64, 4K, 64K"));
     if (isSet("mode")) {
         const auto mode = parseMode(value("mode").toStdString());

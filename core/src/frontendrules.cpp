@@ -1,5 +1,6 @@
 #include "ipcpg/frontendrules.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <utility>
@@ -56,6 +57,18 @@ std::string seconds(double value)
 }
 
 } // namespace
+
+std::vector<std::string> splitCommaList(std::string_view text)
+{
+    std::vector<std::string> items;
+    for (;;) {
+        const std::size_t comma = text.find(',');
+        items.emplace_back(trimmed(text.substr(0, comma)));
+        if (comma == std::string_view::npos)
+            return items;
+        text.remove_prefix(comma + 1);
+    }
+}
 
 std::string messageSizeRange()
 {
@@ -183,17 +196,39 @@ std::string runLabel(const RunSpec& spec)
 namespace {
 
 // Options given for the sweep apply where a mechanism has them: "sync=spin" over "all" must not
-// refuse every mechanism without a sync option.
-MechanismOptions optionsFor(const std::string& id, const MechanismOptions& given)
+// refuse every mechanism without a sync option. A value may be a comma-separated list
+// ("transport=ipc,unix,tcp"), which makes the option an axis: the mechanism runs once with each
+// value it accepts, so one list can pair every framework with each of its transports. A list of
+// which it accepts none is kept whole, for validation to refuse with the values it allows.
+std::vector<MechanismOptions> optionSetsFor(const std::string& id, const MechanismOptions& given)
 {
-    MechanismOptions options;
-    if (const Mechanism* mechanism = MechanismRegistry::instance().find(id)) {
-        for (const OptionSpec& option : mechanism->info().options) {
-            if (const auto value = given.find(option.name); value != given.end())
-                options[option.name] = value->second;
+    std::vector<MechanismOptions> sets { {} };
+    const Mechanism* mechanism = MechanismRegistry::instance().find(id);
+    if (!mechanism)
+        return sets;
+    for (const OptionSpec& option : mechanism->info().options) {
+        const auto value = given.find(option.name);
+        if (value == given.end())
+            continue;
+        std::vector<std::string> accepted;
+        for (const std::string& item : splitCommaList(value->second)) {
+            const bool allowed = std::find(option.values.begin(), option.values.end(), item) != option.values.end();
+            if (allowed && std::find(accepted.begin(), accepted.end(), item) == accepted.end())
+                accepted.push_back(item);
         }
+        if (accepted.empty())
+            accepted.push_back(value->second);
+        std::vector<MechanismOptions> extended;
+        for (const MechanismOptions& set : sets) {
+            for (const std::string& item : accepted) {
+                MechanismOptions next = set;
+                next[option.name] = item;
+                extended.push_back(std::move(next));
+            }
+        }
+        sets = std::move(extended);
     }
-    return options;
+    return sets;
 }
 
 // Sets the members of the spec's topology, or says why it has none to set.
@@ -253,19 +288,20 @@ SweepPlan planSweep(const RunSpec& base, const SweepAxes& axes)
     const auto memberCounts = orBase(axes.memberCounts);
     const auto rates = orBase(axes.rates);
     for (const std::string& id : axes.mechanisms) {
-        const MechanismOptions options = optionsFor(id, base.options);
-        for (Mode mode : axes.modes) {
-            for (std::uint64_t size : axes.sizes) {
-                for (Placement placement : axes.placements) {
-                    RunSpec spec = base;
-                    spec.mechanism = id;
-                    spec.mode = mode;
-                    spec.messageSize = size;
-                    spec.placement = placement;
-                    spec.options = options;
-                    for (const auto& members : memberCounts) {
-                        for (const auto& rate : rates)
-                            planOne(plan, spec, members, rate);
+        for (const MechanismOptions& options : optionSetsFor(id, base.options)) {
+            for (Mode mode : axes.modes) {
+                for (std::uint64_t size : axes.sizes) {
+                    for (Placement placement : axes.placements) {
+                        RunSpec spec = base;
+                        spec.mechanism = id;
+                        spec.mode = mode;
+                        spec.messageSize = size;
+                        spec.placement = placement;
+                        spec.options = options;
+                        for (const auto& members : memberCounts) {
+                            for (const auto& rate : rates)
+                                planOne(plan, spec, members, rate);
+                        }
                     }
                 }
             }

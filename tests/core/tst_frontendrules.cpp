@@ -169,6 +169,43 @@ private slots:
             plan.runs[3].label.c_str());
     }
 
+    // "sync=spin,futex" runs shm once per value; pipe, which has no sync option, runs once; a value
+    // shm does not take is left out, and a list of which it takes none is refused by name.
+    void anOptionListIsAnAxisOfTheMechanismsThatTakeIt()
+    {
+        RunSpec base;
+        base.options = { { "sync", "spin, futex,warp" }, { "copy", "zero-copy" } };
+        SweepAxes axes;
+        axes.mechanisms = { "shm", "pipe" };
+        axes.sizes = { 64, 4096 };
+        axes.modes = { Mode::PingPong };
+        axes.placements = { Placement::Unpinned };
+        const SweepPlan plan = planSweep(base, axes);
+        QVERIFY(plan.skipped.empty());
+        QCOMPARE(plan.runs.size(), std::size_t { 6 });
+        const std::string expected[][2]
+            = { { "spin", "64" }, { "spin", "4096" }, { "futex", "64" }, { "futex", "4096" } };
+        for (std::size_t i = 0; i < 4; ++i) {
+            const RunSpec& spec = plan.runs[i].spec;
+            QCOMPARE(spec.mechanism, std::string("shm"));
+            QCOMPARE(spec.options.at("sync"), expected[i][0]);
+            QCOMPARE(std::to_string(spec.messageSize), expected[i][1]);
+            QCOMPARE(spec.options.at("copy"), std::string("zero-copy"));
+        }
+        QCOMPARE(plan.runs[4].spec.mechanism, std::string("pipe"));
+        QVERIFY(plan.runs[4].spec.options.count("sync") == 0);
+
+        base.options = { { "sync", "warp,weft" } };
+        axes.mechanisms = { "shm" };
+        axes.sizes = { 64 };
+        const SweepPlan refused = planSweep(base, axes);
+        QVERIFY(refused.runs.empty());
+        QCOMPARE(refused.skipped.size(), std::size_t { 1 });
+        QVERIFY2(
+            mentions(refused.skipped.front().reason, "warp,weft") && mentions(refused.skipped.front().reason, "spin"),
+            refused.skipped.front().reason.c_str());
+    }
+
     void emptyMemberAndRateAxesKeepTheBase()
     {
         RunSpec base;

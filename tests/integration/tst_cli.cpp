@@ -126,6 +126,29 @@ private slots:
         QVERIFY(table.out.contains("\nzeromq "));
     }
 
+    // `sweep --preset frameworks` runs each framework over each kernel mechanism it can use, beside
+    // that mechanism: with zeromq, zeromq over ipc and over tcp, unix-stream and tcp, all intact.
+    void frameworksPresetSweepsEachFrameworkBesideItsKernel()
+    {
+        const Output output
+            = ipcpg({ "sweep", "--preset", "frameworks", "--size", "64", "--duration", "0.2", "--format", "json" });
+        if (IPCPG_TEST_WITH_ZEROMQ == 0) {
+            QCOMPARE(output.exitCode, 2);
+            QVERIFY2(output.err.contains("no presets"), output.err.constData());
+            return;
+        }
+        QVERIFY2(output.exitCode == 0, output.err.constData());
+        QStringList runs;
+        for (const QJsonValue& value : QJsonDocument::fromJson(output.out).array()) {
+            const QJsonObject run = value.toObject();
+            QCOMPARE(run["integrity_errors"].toInteger(), 0);
+            QVERIFY(run["messages"].toInteger() > 0);
+            runs << run["mechanism"].toString() + QLatin1Char(' ') + run["options"].toObject()["transport"].toString();
+        }
+        for (const char* expected : { "unix-stream ", "tcp ", "zeromq ipc", "zeromq tcp" })
+            QVERIFY2(runs.contains(QLatin1String(expected)), qPrintable(runs.join(QStringLiteral(", "))));
+    }
+
     void badArgumentsExitTwoNamingTheValue_data()
     {
         QTest::addColumn<QStringList>("arguments");
@@ -136,6 +159,10 @@ private slots:
             QTest::newRow(name) << arguments << mentions;
         };
         // Every option with a range: out of range, negative, not a number, empty, absurd.
+        row("preset unknown", { "sweep", "--preset", "kernels", "--duration", "0.1" }, { "\"kernels\"", "--preset" });
+        row("sweep without mechanisms", { "sweep", "--duration", "0.1" }, { "--mechanism", "--preset" });
+        row("option list in a single run", { "run", "-m", "shm", "--duration", "0.2", "--option", "sync=spin,futex" },
+            { "\"spin,futex\"", "semaphore, futex, spin, none" });
         row("size 1T", run + QStringList { "--size", "1T" }, { "\"1T\"", "0 to 16M" });
         row("size above 16M", run + QStringList { "--size", "16777217" }, { "16777217", "0 to 16M" });
         row("size negative", run + QStringList { "--size", "-1" }, { "\"-1\"", "from 0 to 16M" });

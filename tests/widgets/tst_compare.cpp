@@ -2,6 +2,7 @@
 // reaches 100% and the table has a row per pair), the scaling page one over member counts (a line
 // per mechanism, a point per count), the load page runs at offered rates and a rate search.
 #include <QAbstractItemModelTester>
+#include <QBarSeries>
 #include <QChartView>
 #include <QFile>
 #include <QLineSeries>
@@ -12,6 +13,7 @@
 #include <QTest>
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "controllers/loadcurvecontroller.h"
 #include "controllers/runcontroller.h"
@@ -70,6 +72,90 @@ private slots:
         auto* chart = qobject_cast<QChartView*>(view.chartWidget());
         QVERIFY(chart);
         QCOMPARE(chart->chart()->series().size(), 1); // one grouped bar series
+    }
+
+    // An option's value may list several, each run in turn where the mechanism takes it; a comma
+    // before NAME= still separates two options.
+    void optionListsAreOneRunPerValue()
+    {
+        CompareView view;
+        view.setMechanisms({ QStringLiteral("pipe"), QStringLiteral("shm") });
+        view.setSizes(QStringLiteral("64"));
+        view.setOptions(QStringLiteral("sync=spin,futex copy=zero-copy"));
+        QStringList skipped;
+        QList<RunSpec> plan = view.plan(&skipped);
+        QVERIFY2(skipped.isEmpty(), qPrintable(skipped.join(QStringLiteral("; "))));
+        QCOMPARE(plan.size(), 3);
+        QCOMPARE(plan[0].mechanism, std::string("pipe"));
+        QCOMPARE(plan[1].options.at("sync"), std::string("spin"));
+        QCOMPARE(plan[2].options.at("sync"), std::string("futex"));
+        QCOMPARE(plan[2].options.at("copy"), std::string("zero-copy"));
+
+        view.setOptions(QStringLiteral("copy=zero-copy,sync=futex oops"));
+        plan = view.plan(&skipped);
+        QCOMPARE(plan.size(), 2);
+        QCOMPARE(plan[1].options.at("sync"), std::string("futex"));
+        QCOMPARE(plan[1].options.at("copy"), std::string("zero-copy"));
+        QVERIFY2(skipped.size() == 1 && skipped.front().contains(QStringLiteral("\"oops\"")),
+            qPrintable(skipped.join(QStringLiteral("; "))));
+    }
+
+    // "Frameworks against the kernel beneath them" ticks every framework this build has and each
+    // kernel mechanism beneath it, and runs each framework once per transport; the bars are told
+    // apart by their options. A build without frameworks offers no preset.
+    void frameworksPresetPairsEachFrameworkWithItsKernelMechanism()
+    {
+        CompareView view;
+        view.resize(1200, 800);
+        view.show();
+        std::vector<const Mechanism*> frameworks;
+        for (const Mechanism* mechanism : MechanismRegistry::instance().all()) {
+            if (!mechanism->info().builtOn.empty())
+                frameworks.push_back(mechanism);
+        }
+        if (frameworks.empty()) {
+            QVERIFY(!view.applyPreset(QStringLiteral("frameworks")));
+            return;
+        }
+        QVERIFY(view.applyPreset(QStringLiteral("frameworks")));
+        view.setSizes(QStringLiteral("64"));
+        view.setDuration(0.2);
+        QStringList skipped;
+        const QList<RunSpec> plan = view.plan(&skipped);
+        QVERIFY2(skipped.isEmpty(), qPrintable(skipped.join(QStringLiteral("; "))));
+        std::set<std::string> kernel;
+        std::size_t frameworkRuns = 0;
+        for (const Mechanism* framework : frameworks) {
+            for (const BuiltOn& beneath : framework->info().builtOn) {
+                kernel.insert(beneath.mechanism);
+                const auto found = std::find_if(plan.begin(), plan.end(), [&](const RunSpec& spec) {
+                    return spec.mechanism == framework->info().id
+                        && std::all_of(beneath.options.begin(), beneath.options.end(),
+                            [&](const auto& option) { return spec.options.at(option.first) == option.second; });
+                });
+                QVERIFY2(found != plan.end(), beneath.mechanism.c_str());
+                ++frameworkRuns;
+            }
+        }
+        QCOMPARE(static_cast<std::size_t>(plan.size()), frameworkRuns + kernel.size());
+        for (const std::string& id : kernel) {
+            QVERIFY2(
+                std::count_if(plan.begin(), plan.end(), [&](const RunSpec& spec) { return spec.mechanism == id; }) == 1,
+                id.c_str());
+        }
+
+        QSignalSpy finished(&view, &CompareView::sweepFinished);
+        view.startSweep();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
+        QCOMPARE(view.resultsModel()->rowCount(), static_cast<int>(plan.size()));
+        for (const RunResult& result : view.resultsModel()->results()) {
+            QVERIFY(result.messages > 0);
+            QCOMPARE(result.integrityErrors, std::uint64_t { 0 });
+        }
+        auto* chart = qobject_cast<QChartView*>(view.chartWidget());
+        auto* bars = qobject_cast<QBarSeries*>(chart->chart()->series().value(0));
+        QVERIFY(bars);
+        QCOMPARE(bars->count(), static_cast<int>(plan.size())); // one bar per run: names differ
     }
 
     // Absurd lists are cut with the reason, not planned: 64 sizes at most, like ipcpg sweep.

@@ -25,9 +25,11 @@
 #include "charts/axisscale.h"
 #include "charts/charttheme.h"
 #include "controllers/sweepcontroller.h"
+#include "ipcpg/comparepresets.h"
 #include "ipcpg/frontendrules.h"
 #include "ipcpg/units.h"
 #include "models/sweepresultsmodel.h"
+#include "support/legendnames.h"
 #include "support/qtconversions.h"
 #include "views/comparelayout.h"
 #include "views/mechanismchecklist.h"
@@ -106,11 +108,28 @@ QWidget* CompareView::buildSetup()
 {
     auto* setup = new QWidget;
     auto* form = new QFormLayout(setup);
+    m_preset = new QComboBox;
+    m_preset->addItem(tr("Your own choice"));
+    for (const ComparePreset& preset : comparePresets()) {
+        m_preset->addItem(toQString(preset.title), toQString(preset.id));
+        m_preset->setItemData(m_preset->count() - 1, toQString(preset.description), Qt::ToolTipRole);
+    }
+    m_preset->setToolTip(tr("A ready-made comparison: it ticks the mechanisms and fills in the options"));
+    form->addRow(tr("Pre&set"), m_preset);
     m_mechanisms = new MechanismCheckList;
     form->addRow(tr("&Mechanisms"), m_mechanisms);
     m_sizes = new QLineEdit(QStringLiteral("64, 4K, 64K"));
     m_sizes->setToolTip(tr("Message sizes, comma separated, with optional K or M suffix"));
     form->addRow(tr("Si&zes"), m_sizes);
+    m_options = createOptionsField();
+    form->addRow(tr("Optio&ns"), m_options);
+    connect(m_preset, &QComboBox::activated, this,
+        [this](int index) { applyPreset(m_preset->itemData(index).toString()); });
+    // Ticking by hand makes the choice the user's own again.
+    connect(m_mechanisms, &QListWidget::itemChanged, this, [this] {
+        if (!m_applyingPreset)
+            m_preset->setCurrentIndex(0);
+    });
     form->addRow(tr("Placement"), buildPlacementChoices());
     m_mode = createModeChoice(Mode::PingPong);
     form->addRow(tr("M&ode"), m_mode);
@@ -177,6 +196,28 @@ QProgressBar* CompareView::progressBar() const { return m_progress->progressBar(
 
 void CompareView::setMechanisms(const QStringList& ids) { m_mechanisms->setCheckedIds(ids); }
 
+void CompareView::setOptions(const QString& options) { m_options->setText(options); }
+QString CompareView::options() const { return m_options->text(); }
+
+bool CompareView::applyPreset(const QString& id)
+{
+    const ComparePreset* preset = findComparePreset(id.toStdString());
+    if (!preset)
+        return false;
+    QStringList ids;
+    for (const std::string& mechanism : preset->mechanisms)
+        ids << toQString(mechanism);
+    QStringList options;
+    for (const auto& [name, value] : preset->options)
+        options << toQString(name + "=" + value);
+    m_applyingPreset = true;
+    m_mechanisms->setCheckedIds(ids);
+    m_applyingPreset = false;
+    m_options->setText(options.join(QLatin1Char(' ')));
+    m_preset->setCurrentIndex(m_preset->findData(id));
+    return true;
+}
+
 void CompareView::setSizes(const QString& sizes) { m_sizes->setText(sizes); }
 void CompareView::setDuration(double seconds) { m_duration->setValue(seconds); }
 
@@ -207,8 +248,11 @@ QList<RunSpec> CompareView::plan(QStringList* skipped) const
         axes.placements.push_back(Placement::CrossCore);
     RunSpec base;
     base.durationS = m_duration->value();
+    QStringList optionReasons;
+    readOptions(m_options, base.options, optionReasons);
     const SweepPlan planned = planSweep(base, axes);
     if (skipped) {
+        *skipped << optionReasons;
         for (const std::string& reason : sizes.badItems)
             *skipped << toQString(reason);
         if (!sizes.tooMany.empty())
@@ -266,13 +310,18 @@ void CompareView::rebuildChart()
     QStringList order; // bars in the order the runs came, which is the registry's (docs/ARCHITECTURE.md)
     QHash<QString, QHash<std::uint64_t, double>> bars;
     double max = 0, min = 0;
-    for (const RunResult& r : m_results->results()) {
+    QList<RunSpec> specs;
+    for (const RunResult& r : m_results->results())
+        specs << r.spec;
+    const QStringList names = legendNames(specs); // the mechanism and the options it was given
+    for (qsizetype i = 0; i < m_results->results().size(); ++i) {
+        const RunResult& r = m_results->results()[i];
         const double value = valueOf(r, info.metric);
         if (!(value > 0))
             continue;
         if (!sizes.contains(r.spec.messageSize))
             sizes << r.spec.messageSize;
-        QString name = toQString(r.spec.mechanism);
+        QString name = names[i];
         if (r.spec.placement != Placement::Unpinned)
             name += QLatin1Char(' ') + toQString(toString(r.spec.placement));
         if (!order.contains(name))

@@ -36,6 +36,12 @@ public:
     // `skipped` with the reason.
     QList<RunSpec> plan(QStringList* skipped = nullptr) const;
     void setMechanisms(const QStringList& ids);
+    // NAME=VALUE items for the runs, as typed in the Options field ("transport=ipc,tcp").
+    void setOptions(const QString& options);
+    QString options() const;
+    // Ticks a preset's mechanisms and fills in its options (comparePresets()); false for an id
+    // this build does not have.
+    bool applyPreset(const QString& id);
     void setSizes(const QString& sizes);
     void setDuration(double seconds);
     void setMode(Mode mode);
@@ -62,7 +68,10 @@ private:
     void rebuildChart();
     void updateButtons();
 
+    QComboBox* m_preset = nullptr;
+    bool m_applyingPreset = false;
     MechanismCheckList* m_mechanisms = nullptr;
+    QLineEdit* m_options = nullptr;
     QLineEdit* m_sizes = nullptr;
     QCheckBox* m_unpinned = nullptr;
     QCheckBox* m_sameCore = nullptr;

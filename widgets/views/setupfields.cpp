@@ -61,13 +61,15 @@ QLineEdit* createOptionsField()
     auto* options = new QLineEdit;
     options->setPlaceholderText(tr("e.g. copy=zero-copy sync=futex"));
     options->setToolTip(tr("Mechanism options NAME=VALUE, separated by spaces; each applies to the mechanisms that "
-                           "have it (see ipcpg list)"));
+                           "have it (see ipcpg list). NAME=A,B runs each value in turn"));
     return options;
 }
 
 void readOptions(const QLineEdit* field, MechanismOptions& options, QStringList& reasons)
 {
-    static const QRegularExpression separators(QStringLiteral("[\\s,]+"));
+    // Items are separated by spaces, or by commas before a NAME=: "sync=spin,futex" is one item
+    // whose value is a list (planSweep runs each value), "copy=zero-copy,sync=futex" two items.
+    static const QRegularExpression separators(QStringLiteral("\\s+|,(?=[^,=\\s]+=)"));
     for (const QString& item : field->text().split(separators, Qt::SkipEmptyParts)) {
         const auto equals = item.indexOf(QLatin1Char('='));
         if (equals <= 0 || equals + 1 == item.size()) {

@@ -21,8 +21,9 @@ QDoubleSpinBox* createDurationField(double seconds);
 QComboBox* createPlacementChoice();
 Placement selectedPlacement(const QComboBox* choice);
 // Mechanism options for every run, "NAME=VALUE" items separated by spaces or commas; each applies
-// to the mechanisms that declare it (planSweep's rule). readOptions() adds the items to `options`
-// and a sentence to `reasons` for each item that is not NAME=VALUE.
+// to the mechanisms that declare it, and a VALUE may list several ("transport=ipc,tcp"), each run
+// in turn (planSweep's rules). readOptions() adds the items to `options` and a sentence to
+// `reasons` for each item that is not NAME=VALUE.
 QLineEdit* createOptionsField();
 void readOptions(const QLineEdit* field, MechanismOptions& options, QStringList& reasons);
 

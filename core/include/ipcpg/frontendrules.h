@@ -38,6 +38,10 @@ std::string messageSizeRange();
 // question.
 Parsed<std::uint64_t> parseMessageSize(std::string_view text);
 
+// The items of a comma-separated list, each trimmed of spaces, empty ones included ("a, ,b" is
+// "a", "", "b"): the parsers below decide what an empty item means.
+std::vector<std::string> splitCommaList(std::string_view text);
+
 // A comma-separated size list ("64, 4K,1M"). Every item, empty ones included, must be a size by
 // parseMessageSize's rule; the list may hold at most kMaxSweepSizes of them.
 struct SizeList {
@@ -117,7 +121,9 @@ struct SweepPlan {
 // Plans a sweep: `base` gives what every run shares (duration, messages, warm-up, workers,
 // options, topology); each combination of the axes sets mechanism, mode, size, placement and,
 // when their axes are not empty, the member count and the offered rate. Options of
-// `base` apply to the mechanisms that declare them and are left out for the others. A
+// `base` apply to the mechanisms that declare them and are left out for the others. An option
+// whose value is a comma-separated list ("transport=ipc,unix,tcp") is one more axis, just after
+// the mechanism: each mechanism runs with every listed value it accepts. A
 // combination the registry refuses (an unknown id, a mode the mechanism lacks, a size above its
 // limit) is skipped with the reason, never an exception.
 SweepPlan planSweep(const RunSpec& base, const SweepAxes& axes);

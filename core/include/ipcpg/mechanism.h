@@ -43,6 +43,14 @@ struct TopologySupport {
     std::string how; // supported: how it is done (for `ipcpg list`); not: why not (the refusal)
 };
 
+// A kernel mechanism that a mechanism built on a library carries its bytes over, with the
+// options that choose it: zeromq with transport=ipc is a Unix stream socket underneath. What the
+// library costs is the difference between the two, measured side by side.
+struct BuiltOn {
+    MechanismOptions options; // the options of this mechanism that select `mechanism`
+    std::string mechanism; // the registry id of the kernel mechanism beneath
+};
+
 struct MechanismInfo {
     std::string id; // stable: part of the command-line contract (packaging/man/ipcpg.1.in)
     std::string title; // "Anonymous pipe"
@@ -51,6 +59,7 @@ struct MechanismInfo {
     std::vector<OptionSpec> options;
     TopologySupport fanout;
     TopologySupport fanin;
+    std::vector<BuiltOn> builtOn = {}; // empty for the kernel's own mechanisms
 
     const TopologySupport* support(Topology topology) const
     {

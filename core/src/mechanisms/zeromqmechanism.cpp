@@ -41,6 +41,7 @@ public:
             { true,
                 "every publisher's PUSH into one PULL (REQ into one ROUTER in ping-pong), queued fairly by libzmq; "
                 "each message names its publisher, whose order is checked on its own" },
+            { { { { "transport", "ipc" } }, "unix-stream" }, { { { "transport", "tcp" } }, "tcp" } },
         };
         return info;
     }
