@@ -229,6 +229,10 @@ void printMechanismList(std::ostream& out, Format format)
                     limits.push_back(std::move(limit));
                 }
             }
+            // What a framework runs on, for pairing it with that kernel mechanism in a comparison.
+            nlohmann::json builtOn = nlohmann::json::array();
+            for (const BuiltOn& beneath : info.builtOn)
+                builtOn.push_back({ { "options", beneath.options }, { "mechanism", beneath.mechanism } });
             list.push_back({
                 { "id", info.id },
                 { "title", info.title },
@@ -238,6 +242,7 @@ void printMechanismList(std::ostream& out, Format format)
                 { "size_limit", limitJson(mechanism->sizeLimit(defaults)) },
                 { "size_limits_by_option", limits },
                 { "topologies", { { "fanout", supportJson(info.fanout) }, { "fanin", supportJson(info.fanin) } } },
+                { "built_on", builtOn },
             });
         }
         out << list.dump(2) << '\n';
