@@ -23,6 +23,9 @@ set(IPCPG_MECHANISMS
 if(IPCPG_WITH_ZEROMQ)
     list(APPEND IPCPG_MECHANISMS "zeromq zeromqMechanism")
 endif()
+if(IPCPG_WITH_DBUS)
+    list(APPEND IPCPG_MECHANISMS "dbus dbusMechanism")
+endif()
 
 # Splits the list: IPCPG_MECHANISM_IDS, IPCPG_MECHANISM_ACCESSORS (in order).
 set(IPCPG_MECHANISM_IDS)

@@ -12,6 +12,7 @@ IPCPG_PACKAGES=(
     qt6-base-dev libqt6opengl6-dev qt6-charts-dev qt6-svg-dev qt6-qpa-plugins libgl-dev
     nlohmann-json3-dev libcli11-dev
     libzmq3-dev # the zeromq mechanism (CMake option IPCPG_WITH_ZEROMQ)
+    libdbus-1-dev dbus-daemon # dbus (IPCPG_WITH_DBUS): the library and the private bus's daemon
     fonts-dejavu-core
     dpkg-dev file desktop-file-utils appstream groff-base
     clang-format clang-tidy

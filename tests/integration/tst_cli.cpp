@@ -126,13 +126,30 @@ private slots:
         QVERIFY(table.out.contains("\nzeromq "));
     }
 
+    // dbus is listed exactly when the build has it (IPCPG_WITH_DBUS), with the bus's limit.
+    void listShowsDbusWhenBuilt()
+    {
+        const Output output = ipcpg({ "list", "--format", "json" });
+        QCOMPARE(output.exitCode, 0);
+        QJsonObject dbus;
+        for (const QJsonValue& value : QJsonDocument::fromJson(output.out).array()) {
+            if (value.toObject()["id"].toString() == QStringLiteral("dbus"))
+                dbus = value.toObject();
+        }
+        QCOMPARE(!dbus.isEmpty(), IPCPG_TEST_WITH_DBUS != 0);
+        if (dbus.isEmpty())
+            return;
+        QCOMPARE(dbus["size_limit"].toObject()["max"].toInteger(), 16777184);
+        QCOMPARE(dbus["built_on"].toArray().at(0).toObject()["mechanism"].toString(), QStringLiteral("unix-stream"));
+    }
+
     // `sweep --preset frameworks` runs each framework over each kernel mechanism it can use, beside
     // that mechanism: with zeromq, zeromq over ipc and over tcp, unix-stream and tcp, all intact.
     void frameworksPresetSweepsEachFrameworkBesideItsKernel()
     {
         const Output output
             = ipcpg({ "sweep", "--preset", "frameworks", "--size", "64", "--duration", "0.2", "--format", "json" });
-        if (IPCPG_TEST_WITH_ZEROMQ == 0) {
+        if (IPCPG_TEST_WITH_ZEROMQ == 0 && IPCPG_TEST_WITH_DBUS == 0) {
             QCOMPARE(output.exitCode, 2);
             QVERIFY2(output.err.contains("no presets"), output.err.constData());
             return;
@@ -145,8 +162,14 @@ private slots:
             QVERIFY(run["messages"].toInteger() > 0);
             runs << run["mechanism"].toString() + QLatin1Char(' ') + run["options"].toObject()["transport"].toString();
         }
-        for (const char* expected : { "unix-stream ", "tcp ", "zeromq ipc", "zeromq tcp" })
-            QVERIFY2(runs.contains(QLatin1String(expected)), qPrintable(runs.join(QStringLiteral(", "))));
+        QStringList expected { QStringLiteral("unix-stream ") };
+        if (IPCPG_TEST_WITH_ZEROMQ != 0)
+            expected << QStringLiteral("tcp ") << QStringLiteral("zeromq ipc") << QStringLiteral("zeromq tcp");
+        if (IPCPG_TEST_WITH_DBUS != 0)
+            expected << QStringLiteral("dbus ");
+        for (const QString& run : expected)
+            QVERIFY2(runs.contains(run), qPrintable(runs.join(QStringLiteral(", "))));
+        QCOMPARE(runs.size(), expected.size());
     }
 
     void badArgumentsExitTwoNamingTheValue_data()

@@ -53,6 +53,8 @@ class TestPackage : public QObject {
     bool m_gui = qEnvironmentVariableIsSet("IPCPG_GUI");
     // The build has the zeromq mechanism: its library is a dependency of the package.
     bool m_zeromq = qEnvironmentVariableIsSet("IPCPG_WITH_ZEROMQ");
+    // The build has the dbus mechanism: its library, and the daemon each run starts.
+    bool m_dbus = qEnvironmentVariableIsSet("IPCPG_WITH_DBUS");
     QString m_appId = m_gui ? requiredEnvironment("IPCPG_APP_ID") : QString();
     QString m_version = requiredEnvironment("IPCPG_EXPECTED_VERSION");
     QString m_deb;
@@ -173,6 +175,8 @@ private slots:
                 += { QStringLiteral("libqt6widgets6"), QStringLiteral("libqt6charts6"), QStringLiteral("libqt6svg6") };
         if (m_zeromq)
             needed += QStringLiteral("libzmq5");
+        if (m_dbus)
+            needed += { QStringLiteral("libdbus-1-3"), QStringLiteral("dbus-daemon") };
         for (const QString& package : needed)
             QVERIFY2(depends.contains(package),
                 qPrintable(package + QStringLiteral(" missing from Depends: ") + depends.join(QLatin1Char(' '))));
