@@ -23,18 +23,6 @@ Q_DECLARE_METATYPE(ipcpg::Mode)
 
 namespace {
 
-RunSpec dbusSpec(Mode mode, std::uint64_t size, std::uint64_t messages)
-{
-    RunSpec spec;
-    spec.mechanism = "dbus";
-    spec.mode = mode;
-    spec.messageSize = size;
-    spec.messages = messages;
-    spec.warmupS = 0;
-    spec.durationS = 60;
-    return spec;
-}
-
 std::uint64_t dbusLimit() { return MechanismRegistry::instance().find("dbus")->sizeLimit({}).max; }
 
 // dbus-daemon processes whose command line names something under `under` (a run's config).
@@ -88,7 +76,7 @@ private slots:
         QFETCH(Mode, mode);
         QFETCH(quint64, size);
         const std::uint64_t messages = size > (1U << 20) ? 6 : size == (1U << 20) ? 40 : 400;
-        const RunSpec spec = dbusSpec(mode, size, messages);
+        const RunSpec spec = test::countedRun("dbus", mode, size, messages);
         const RunOutcome outcome = test::runWorker(spec);
         QVERIFY2(outcome.exitCode == 0, outcome.error.c_str());
         const RunResult& result = *outcome.result;
@@ -104,7 +92,7 @@ private slots:
     // daemon never disconnects anyone, and nothing is lost.
     void aLongStreamStaysWithinTheWindow()
     {
-        const RunSpec spec = dbusSpec(Mode::Stream, 65536, 3000);
+        const RunSpec spec = test::countedRun("dbus", Mode::Stream, 65536, 3000);
         const RunOutcome outcome = test::runWorker(spec);
         QVERIFY2(outcome.exitCode == 0, outcome.error.c_str());
         QVERIFY2(outcome.result->integrityErrors == 0 && outcome.result->lost == 0,
@@ -209,7 +197,7 @@ private slots:
     {
         QFETCH(Mode, mode);
         QFETCH(int, victim);
-        RunSpec spec = dbusSpec(mode, 64, 0);
+        RunSpec spec = test::countedRun("dbus", mode, 64, 0);
         spec.durationS = test::kLongRunS;
         QList<int> daemons;
         int killedPid = 0;
@@ -231,7 +219,7 @@ private slots:
     // stale runs removes the socket file and the configuration it could not.
     void aKilledLeadLeavesNoDaemon()
     {
-        RunSpec spec = dbusSpec(Mode::Stream, 64, 0);
+        RunSpec spec = test::countedRun("dbus", Mode::Stream, 64, 0);
         spec.durationS = test::kLongRunS;
         QList<int> daemons;
         test::RunObjects seen;

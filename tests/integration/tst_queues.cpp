@@ -39,18 +39,6 @@ QString runTag(const std::string& object)
     return parts.mid(0, 3).join(QLatin1Char('-')) + QLatin1Char('-');
 }
 
-RunSpec countedRun(const char* mechanism, Mode mode, std::uint64_t size, std::uint64_t messages)
-{
-    RunSpec spec;
-    spec.mechanism = mechanism;
-    spec.mode = mode;
-    spec.messageSize = size;
-    spec.messages = messages;
-    spec.warmupS = 0;
-    spec.durationS = 60;
-    return spec;
-}
-
 // Lowers a resource limit for the workers this process starts, and restores it afterwards.
 class LoweredLimit {
 public:
@@ -91,7 +79,7 @@ private slots:
         const std::uint64_t msgsizeMax = procNumber("/proc/sys/fs/mqueue/msgsize_max");
         QVERIFY2(msgsizeMax > 32, "/proc/sys/fs/mqueue/msgsize_max is unreadable");
         const std::uint64_t limit = msgsizeMax - 32; // 8160 with the default 8192
-        RunSpec spec = countedRun("posix-mq", Mode::PingPong, limit + 1, 10);
+        RunSpec spec = test::countedRun("posix-mq", Mode::PingPong, limit + 1, 10);
         const RunOutcome refused = test::runWorker(spec);
         QCOMPARE(refused.exitCode, 2);
         const QString error = QString::fromStdString(refused.error);
@@ -112,7 +100,7 @@ private slots:
         const std::uint64_t limit = procNumber("/proc/sys/fs/mqueue/msgsize_max") - 32;
         LoweredLimit lowered(RLIMIT_MSGQUEUE, 16384);
         QVERIFY(lowered.ok());
-        const RunOutcome outcome = test::runWorker(countedRun("posix-mq", Mode::Stream, limit, 10));
+        const RunOutcome outcome = test::runWorker(test::countedRun("posix-mq", Mode::Stream, limit, 10));
         QCOMPARE(outcome.exitCode, 1);
         const QString error = QString::fromStdString(outcome.error);
         QVERIFY2(error.contains(QStringLiteral("RLIMIT_MSGQUEUE")), qPrintable(error));
@@ -126,7 +114,7 @@ private slots:
         const std::uint64_t msgmnb = procNumber("/proc/sys/kernel/msgmnb");
         QVERIFY2(msgmax > 32 && msgmnb > 32, "/proc/sys/kernel/msgmax or msgmnb is unreadable");
         const std::uint64_t limit = std::min(msgmax, msgmnb) - 32;
-        const RunOutcome refused = test::runWorker(countedRun("sysv-mq", Mode::Stream, limit + 1, 10));
+        const RunOutcome refused = test::runWorker(test::countedRun("sysv-mq", Mode::Stream, limit + 1, 10));
         QCOMPARE(refused.exitCode, 2);
         const QString error = QString::fromStdString(refused.error);
         QVERIFY2(error.contains(QStringLiteral("(%1 B)").arg(limit)), qPrintable(error));
@@ -136,7 +124,7 @@ private slots:
 
     void signalRefusesMoreThanItsFourBytes()
     {
-        const RunOutcome refused = test::runWorker(countedRun("signal", Mode::PingPong, 1 << 20, 10));
+        const RunOutcome refused = test::runWorker(test::countedRun("signal", Mode::PingPong, 1 << 20, 10));
         QCOMPARE(refused.exitCode, 2);
         const QString error = QString::fromStdString(refused.error);
         QVERIFY2(error.contains(QStringLiteral("(4 B)")), qPrintable(error));
@@ -144,7 +132,7 @@ private slots:
         QVERIFY2(error.contains(QStringLiteral("payload=shm")), qPrintable(error));
 
         // The same size through the shared-memory payload is accepted.
-        RunSpec viaShm = countedRun("signal", Mode::PingPong, 1 << 20, 10);
+        RunSpec viaShm = test::countedRun("signal", Mode::PingPong, 1 << 20, 10);
         viaShm.options["payload"] = "shm";
         MechanismRegistry::instance().validate(viaShm);
     }
@@ -159,7 +147,7 @@ private slots:
     void bareSemaphoreAndEventfdCarryNothing()
     {
         QFETCH(QString, mechanism);
-        const RunOutcome refused = test::runWorker(countedRun(qPrintable(mechanism), Mode::PingPong, 64, 10));
+        const RunOutcome refused = test::runWorker(test::countedRun(qPrintable(mechanism), Mode::PingPong, 64, 10));
         QCOMPARE(refused.exitCode, 2);
         const QString error = QString::fromStdString(refused.error);
         QVERIFY2(error.contains(QStringLiteral("(0 B)")), qPrintable(error));
@@ -172,7 +160,7 @@ private slots:
         // some. How many depends on scheduling, so the count grows until a loss shows.
         std::uint64_t lost = 0;
         for (std::uint64_t messages = 20000; messages <= 1280000 && lost == 0; messages *= 4) {
-            RunSpec spec = countedRun("signal", Mode::Stream, 0, messages);
+            RunSpec spec = test::countedRun("signal", Mode::Stream, 0, messages);
             spec.options["kind"] = "standard";
             spec.placement = parallelPlacement();
             const RunOutcome outcome = test::runWorker(spec);
@@ -210,7 +198,7 @@ private slots:
             QVERIFY(lowered->ok());
         }
         const std::uint64_t messages = 50000;
-        RunSpec spec = countedRun("signal", Mode::Stream, payload == QLatin1String("shm") ? 64 : 4, messages);
+        RunSpec spec = test::countedRun("signal", Mode::Stream, payload == QLatin1String("shm") ? 64 : 4, messages);
         spec.options["payload"] = payload.toStdString();
         spec.options["kind"] = kind.toStdString();
         spec.placement = parallelPlacement();
@@ -237,7 +225,7 @@ private slots:
         // the pair with its end marker. Both sides exit by themselves, none is killed.
         QFETCH(QString, mechanism);
         QFETCH(quint64, size);
-        RunSpec spec = countedRun(qPrintable(mechanism), Mode::PingPong, size, 0);
+        RunSpec spec = test::countedRun(qPrintable(mechanism), Mode::PingPong, size, 0);
         spec.durationS = 30;
         const RunOutcome outcome = test::runWorkerCancelledAfter(spec, 2);
         QCOMPARE(outcome.exitCode, 0);
@@ -267,7 +255,7 @@ private slots:
         QFETCH(Mode, mode);
         QFETCH(QString, kind);
         QFETCH(int, queues);
-        RunSpec spec = countedRun(qPrintable(mechanism), mode, 64, 500);
+        RunSpec spec = test::countedRun(qPrintable(mechanism), mode, 64, 500);
         spec.workers = 2;
         const RunOutcome outcome = test::runWorker(spec);
         QVERIFY2(outcome.exitCode == 0, outcome.error.c_str());

@@ -500,6 +500,18 @@ QStringList stillExisting(const RunObjects& objects)
     return left;
 }
 
+RunSpec countedRun(const std::string& mechanism, Mode mode, std::uint64_t size, std::uint64_t messages)
+{
+    RunSpec spec;
+    spec.mechanism = mechanism;
+    spec.mode = mode;
+    spec.messageSize = size;
+    spec.messages = messages;
+    spec.warmupS = 0;
+    spec.durationS = 60;
+    return spec;
+}
+
 ScopedEnvironment::ScopedEnvironment(const char* name, const QByteArray& value)
     : m_name(name)
 {

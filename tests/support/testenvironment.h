@@ -39,6 +39,10 @@ private:
     QTemporaryDir m_dir;
 };
 
+// A run of exactly `messages` measured messages, without warm-up, with a duration far beyond what
+// they need: it ends when the count is reached, so a test checks exact counts on any machine.
+RunSpec countedRun(const std::string& mechanism, Mode mode, std::uint64_t size, std::uint64_t messages);
+
 // Sets an environment variable for the workers a test starts, and removes it afterwards.
 class ScopedEnvironment {
 public:
