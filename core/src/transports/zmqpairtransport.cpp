@@ -28,6 +28,15 @@ void ZmqPairTransport::attach(Side side)
     // The initiator's or sender's last messages (the end frame) must arrive, also when it has
     // ended before they were read.
     m_settings.applyTo(*m_socket, binds ? ZmqSettings::Linger::KeepPeersMessages : ZmqSettings::Linger::Deliver);
+    if (pingPong && binds) {
+        // REP replies through a ROUTER, which drops a message rather than block when its queue
+        // looks full, and libzmq learns that its I/O thread took the previous reply only from a
+        // command it may not have read yet: with a small SNDHWM a reply now and then vanishes and
+        // both sides wait for ever (libzmq issue 4750, seen here at hwm=1, 2, 3 and 4 with libzmq
+        // 4.3.4). One message is in flight in a round trip, so REP's own limit is never needed:
+        // it has none, and hwm still bounds the initiator's queue and both receive queues.
+        m_socket->setOption(ZMQ_SNDHWM, 0, "ZMQ_SNDHWM");
+    }
     if (binds) {
         m_socket->bind(m_endpoint.takeListener(), m_endpoint.address());
     } else {
