@@ -28,7 +28,7 @@ struct Recorder {
     int hellos = 0;
     std::vector<SampleMessage> samples;
     std::optional<RunResult> result;
-    WorkerSession session { handlers(), 3000ms };
+    WorkerSession session { handlers(), { 10000ms, 3000ms } };
 
     WorkerSession::Handlers handlers()
     {
@@ -78,12 +78,31 @@ private slots:
         QVERIFY(!r.session.abnormal());
     }
 
-    void silenceBeyondTheLimitKillsNamingThePid()
+    // Until the first sample the lead is setting up (a daemon to start, sides to attach): the
+    // longer set-up limit applies, and the sentence says the worker was setting up.
+    void silenceWhileSettingUpKillsAfterTheSetUpLimit()
     {
         Recorder r;
         r.session.started(4711, 1000);
         r.session.output(lineOf(hello()), 2000);
-        r.session.tick(5000); // 3.0 s after the hello: at the limit, not beyond
+        r.session.tick(8000); // 6 s after the hello: beyond the running limit, within set-up's
+        QVERIFY(!r.session.mustKill());
+        r.session.tick(12000); // 10.0 s: at the limit, not beyond
+        QVERIFY(!r.session.mustKill());
+        r.session.tick(12001);
+        QVERIFY(r.session.mustKill());
+        QCOMPARE(r.session.failure(),
+            std::string("ipcpg-worker (pid 4711) sent nothing for 10.0 s while setting up: it was stopped or hangs; "
+                        "killed it"));
+    }
+
+    void silenceBeyondTheLimitKillsNamingThePid()
+    {
+        Recorder r;
+        r.session.started(4711, 1000);
+        r.session.output(lineOf(hello()) + lineOf(SampleMessage {}), 2000);
+        QCOMPARE(r.samples.size(), std::size_t { 1 });
+        r.session.tick(5000); // 3.0 s after the first sample: at the running limit, not beyond
         QVERIFY(!r.session.mustKill());
         r.session.tick(5001);
         QVERIFY(r.session.mustKill());

@@ -98,7 +98,7 @@ private slots:
         QVERIFY(scratch.isValid());
         SupervisorOptions options;
         options.workerPath = test::installFakeWorker(scratch.path(), fake).toStdString();
-        options.silenceLimit = std::chrono::milliseconds(1000);
+        options.silence = { std::chrono::milliseconds(1000), std::chrono::milliseconds(1000) };
         RunSpec spec;
         spec.mechanism = "pipe";
         QElapsedTimer timer;

@@ -147,7 +147,7 @@ private slots:
         const QString path = test::installFakeWorker(m_scratch.path(), fake);
         const WorkerOverride worker(path);
         RunController controller;
-        controller.setSilenceLimit(1000);
+        controller.setSilenceLimits({ std::chrono::milliseconds(1000), std::chrono::milliseconds(1000) });
         QSignalSpy failed(&controller, &RunController::failed);
         RunSpec spec;
         spec.mechanism = MechanismRegistry::instance().all().front()->info().id;

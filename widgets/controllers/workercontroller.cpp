@@ -72,7 +72,7 @@ bool WorkerController::startWorker(const QStringList& arguments)
     };
     handlers.onFinal = [this](const ControlMessage& message) { takeResult(message); };
     handlers.haveResult = [this] { return !m_destroying && hasResult(); };
-    m_session.emplace(std::move(handlers), std::chrono::milliseconds(m_silenceLimitMs));
+    m_session.emplace(std::move(handlers), m_silenceLimits);
 
     m_process = new QProcess(this);
     m_process->setProgram(workerPath);
@@ -86,7 +86,7 @@ bool WorkerController::startWorker(const QStringList& arguments)
     connect(m_process, &QProcess::started, this,
         [this] { m_session->started(static_cast<pid_t>(m_process->processId()), steadyMs()); });
     setState(State::Running);
-    m_session->started(0, steadyMs()); // the silence limit counts from now
+    m_session->started(0, steadyMs()); // the silence limits count from now
     m_watchdog.start();
     m_process->start();
     return true;

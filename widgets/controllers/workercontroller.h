@@ -38,7 +38,7 @@ public:
     void stop();
 
     // How long the worker may stay silent before it is declared hung.
-    void setSilenceLimit(int milliseconds) { m_silenceLimitMs = milliseconds; }
+    void setSilenceLimits(SilenceLimits limits) { m_silenceLimits = limits; }
 
 signals:
     void stateChanged(ipcpg::WorkerController::State state);
@@ -76,7 +76,7 @@ private:
     QProcess* m_process = nullptr;
     std::optional<WorkerSession> m_session;
     QTimer m_watchdog;
-    int m_silenceLimitMs = 3000;
+    SilenceLimits m_silenceLimits;
     QString m_failure;
     bool m_destroying = false; // the subclass is gone: its virtual functions must not be called
 };

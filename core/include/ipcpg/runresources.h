@@ -38,10 +38,21 @@ public:
     void addSysvSemaphoreSet(int id);
     void addFile(const std::string& path);
 
+    // A process the run depends on (a framework's daemon), started by this process after it was
+    // forked from nothing else of the run. removeAll() stops it (SIGKILL: it has nothing to save)
+    // and reaps it, and the lead asks endedProcess() while it supervises, so one that dies mid-run
+    // fails the run by name. Whoever starts it gives it a parent-death signal, for a lead that is
+    // killed before it can stop anything.
+    void addProcess(pid_t pid, std::string name);
+    // "the run's dbus-daemon (pid 4712) was killed by signal 9 (Killed)" for the first registered
+    // process that has ended, which it reaps; empty while every one of them runs.
+    std::string endedProcess();
+
     // Human-readable list ("shm:/ipcpg-...", "mqueue:/ipcpg-...", "sysv-msg:12", "fifo:/run/...").
     std::vector<std::string> describe() const;
 
-    // Removes every registered object and the private directory. Safe to call twice.
+    // Stops every registered process, then removes every registered object and the private
+    // directory. Safe to call twice.
     void removeAll() noexcept;
 
     // In a forked side: drop the bookkeeping without removing anything.
@@ -65,6 +76,13 @@ private:
     };
     void recordSysvId(const char* kind, int id);
 
+    struct Process {
+        pid_t pid;
+        std::string name;
+    };
+    void stopProcesses() noexcept;
+
+    std::vector<Process> m_processes;
     pid_t m_owner;
     std::string m_tag; // "ipcpg-<pid>-<random>"
     std::string m_directory;

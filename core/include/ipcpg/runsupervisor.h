@@ -10,6 +10,7 @@
 #include "ipcpg/race.h"
 #include "ipcpg/runresult.h"
 #include "ipcpg/runspec.h"
+#include "ipcpg/workersession.h"
 
 namespace ipcpg {
 
@@ -30,8 +31,7 @@ struct RaceOutcome {
 struct SupervisorOptions {
     std::string workerPath; // empty: locateWorkerExecutable()
     // A worker that sends nothing this long is stopped or hung: it is killed and the run fails.
-    // Samples normally arrive every 100 ms.
-    std::chrono::milliseconds silenceLimit { 3000 };
+    SilenceLimits silence;
     // Set from another thread or a signal handler to stop the run early (the worker reports a
     // partial result).
     const std::atomic<bool>* cancel = nullptr;
@@ -40,7 +40,7 @@ struct SupervisorOptions {
 };
 
 // Validates the spec, runs it in an ipcpg-worker and waits for the result, never blocking longer
-// than silenceLimit on a silent worker. After a worker had to be killed, removes what its run
+// than its silence limits on a silent worker. After a worker had to be killed, removes what its run
 // left behind. Throws nothing: every failure is in the outcome.
 RunOutcome superviseRun(const RunSpec& requested, const SupervisorOptions& options);
 

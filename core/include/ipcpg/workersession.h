@@ -17,11 +17,20 @@ namespace ipcpg {
 // CLI drives it from a poll loop (WorkerProcess), the GUI from QProcess signals, so the same
 // failure reads the same sentence in both.
 //
-// Rules: a line that breaks the control protocol, a worker silent for longer than the silence
-// limit, or one that has not ended kStopGrace after a stop request must be killed (mustKill());
+// Rules: a line that breaks the control protocol, a worker silent for longer than its silence
+// limit (SilenceLimits), or one that has not ended kStopGrace after a stop request must be killed (mustKill());
 // the reason is failure(). When the process has ended, exited() turns its status into the
 // outcome, and for a worker that was killed or crashed (it could not clean up after itself)
 // removes what its run left behind (RunResources::removeStaleObjects()).
+// How long a worker may send nothing before it counts as stopped or hung. Until its first sample
+// the lead is setting up: starting a framework's daemon, forking the sides and waiting for every
+// one to attach, which on a loaded machine takes seconds and which the lead bounds itself
+// (10 s, then it reports which side did not get ready). Once it runs, a sample comes every 100 ms.
+struct SilenceLimits {
+    std::chrono::milliseconds setUp { 15000 }; // until the first sample
+    std::chrono::milliseconds running { 3000 }; // from the first sample on
+};
+
 class WorkerSession {
 public:
     // The lead gives its sides 500 ms after a stop, then kills them and reports: this is ample.
@@ -37,7 +46,7 @@ public:
         std::function<bool()> haveResult;
     };
 
-    WorkerSession(Handlers handlers, std::chrono::milliseconds silenceLimit);
+    WorkerSession(Handlers handlers, SilenceLimits limits);
 
     // The worker is running as `pid`; `nowMs` is any monotonic clock in milliseconds.
     void started(pid_t pid, std::uint64_t nowMs);
@@ -45,7 +54,7 @@ public:
     // The worker closed its stdout: a line left unfinished is a protocol error.
     void endOfOutput();
     void stopRequested(std::uint64_t nowMs);
-    // Checks the silence limit and the stop grace; call it every 100-250 ms.
+    // Checks the silence limits and the stop grace; call it every 100-250 ms.
     void tick(std::uint64_t nowMs);
 
     // True once the worker must be killed (SIGKILL); the front end then waits for its end.
@@ -67,7 +76,8 @@ private:
     void kill(std::string reason);
 
     Handlers m_handlers;
-    std::chrono::milliseconds m_silenceLimit;
+    SilenceLimits m_limits;
+    bool m_sampled = false; // a sample arrived: the running limit applies
     ControlLineBuffer m_lines;
     ControlMessageOrder m_order;
     pid_t m_pid = 0;

@@ -337,6 +337,14 @@ bool LeadWorker::allReady() const
 
 void LeadWorker::handleEndedChildren()
 {
+    // A process the run depends on (a framework's daemon) that ended is the cause of whatever the
+    // sides then report ("the run's bus closed"): it is named first.
+    if (!m_failed) {
+        if (const std::string ended = m_resources->endedProcess(); !ended.empty()) {
+            fail(ended);
+            return;
+        }
+    }
     std::vector<std::size_t> abnormal;
     for (std::size_t index : m_children.reap()) {
         if (!ChildSet::endedNormally(m_children.child(index).status))
@@ -349,6 +357,10 @@ void LeadWorker::handleEndedChildren()
         const std::uint64_t until = monotonicNs() + 200 * kMs;
         while (std::none_of(abnormal.begin(), abnormal.end(), killed) && monotonicNs() < until) {
             usleep(2000);
+            if (const std::string ended = m_resources->endedProcess(); !ended.empty()) {
+                fail(ended);
+                return;
+            }
             for (std::size_t index : m_children.reap()) {
                 if (!ChildSet::endedNormally(m_children.child(index).status))
                     abnormal.push_back(index);

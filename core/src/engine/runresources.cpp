@@ -17,9 +17,11 @@
 #include <sys/random.h>
 #include <sys/sem.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ipcpg/error.h"
+#include "ipcpg/workerprocess.h"
 
 namespace ipcpg {
 
@@ -272,8 +274,35 @@ std::vector<std::string> RunResources::describe() const
     return list;
 }
 
+void RunResources::addProcess(pid_t pid, std::string name) { m_processes.push_back({ pid, std::move(name) }); }
+
+std::string RunResources::endedProcess()
+{
+    for (auto process = m_processes.begin(); process != m_processes.end(); ++process) {
+        int status = 0;
+        if (waitpid(process->pid, &status, WNOHANG) != process->pid)
+            continue;
+        std::string ended = process->name + " (pid " + std::to_string(process->pid) + ") " + describeWaitStatus(status);
+        m_processes.erase(process);
+        return ended;
+    }
+    return {};
+}
+
+void RunResources::stopProcesses() noexcept
+{
+    for (const Process& process : m_processes) {
+        kill(process.pid, SIGKILL);
+        int status = 0;
+        while (waitpid(process.pid, &status, 0) < 0 && errno == EINTR) { }
+    }
+    m_processes.clear();
+}
+
 void RunResources::removeAll() noexcept
 {
+    // First: a daemon still running could recreate its socket file after it was removed.
+    stopProcesses();
     for (const Entry& entry : m_entries) {
         switch (entry.kind) {
         case Entry::Kind::Shm:
@@ -305,6 +334,7 @@ void RunResources::removeAll() noexcept
 
 void RunResources::forgetInChild() noexcept
 {
+    m_processes.clear();
     m_entries.clear();
     m_directory.clear();
     m_owner = -1;

@@ -44,7 +44,7 @@ WorkerEnd superviseWorker(const std::vector<std::string>& args, const Supervisor
     } catch (const std::exception& error) {
         return { 1, error.what(), false };
     }
-    WorkerSession session({ options.onHello, options.onSample, onFinal, haveResult }, options.silenceLimit);
+    WorkerSession session({ options.onHello, options.onSample, onFinal, haveResult }, options.silence);
     session.started(worker->pid(), steadyMs());
     bool killed = false;
     while (!worker->endOfStream() && !killed) {

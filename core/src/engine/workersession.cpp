@@ -17,9 +17,9 @@ std::string secondsText(std::chrono::milliseconds duration)
 
 } // namespace
 
-WorkerSession::WorkerSession(Handlers handlers, std::chrono::milliseconds silenceLimit)
+WorkerSession::WorkerSession(Handlers handlers, SilenceLimits limits)
     : m_handlers(std::move(handlers))
-    , m_silenceLimit(silenceLimit)
+    , m_limits(limits)
 {
 }
 
@@ -45,6 +45,7 @@ void WorkerSession::output(std::string_view bytes, std::uint64_t nowMs)
                 if (m_handlers.onHello)
                     m_handlers.onHello(*hello);
             } else if (const auto* sample = std::get_if<SampleMessage>(&message)) {
+                m_sampled = true;
                 if (m_handlers.onSample)
                     m_handlers.onSample(*sample);
             } else if (const auto* error = std::get_if<ErrorMessage>(&message)) {
@@ -84,9 +85,11 @@ void WorkerSession::tick(std::uint64_t nowMs)
             + " of the stop request; killed it");
         return;
     }
-    if (nowMs > m_lastHeardMs + static_cast<std::uint64_t>(m_silenceLimit.count()))
-        kill("ipcpg-worker (pid " + std::to_string(m_pid) + ") sent nothing for " + secondsText(m_silenceLimit)
-            + ": it was stopped or hangs; killed it");
+    const std::chrono::milliseconds limit = m_sampled ? m_limits.running : m_limits.setUp;
+    if (nowMs > m_lastHeardMs + static_cast<std::uint64_t>(limit.count()))
+        kill("ipcpg-worker (pid " + std::to_string(m_pid) + ") sent nothing for " + secondsText(limit)
+            + (m_sampled ? ": it was stopped or hangs; killed it"
+                         : " while setting up: it was stopped or hangs; killed it"));
 }
 
 void WorkerSession::kill(std::string reason)
