@@ -26,6 +26,9 @@ endif()
 if(IPCPG_WITH_DBUS)
     list(APPEND IPCPG_MECHANISMS "dbus dbusMechanism")
 endif()
+if(IPCPG_WITH_GRPC)
+    list(APPEND IPCPG_MECHANISMS "grpc grpcMechanism")
+endif()
 
 # Splits the list: IPCPG_MECHANISM_IDS, IPCPG_MECHANISM_ACCESSORS (in order).
 set(IPCPG_MECHANISM_IDS)

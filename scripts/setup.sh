@@ -13,6 +13,7 @@ IPCPG_PACKAGES=(
     nlohmann-json3-dev libcli11-dev
     libzmq3-dev # the zeromq mechanism (CMake option IPCPG_WITH_ZEROMQ)
     libdbus-1-dev dbus-daemon # dbus (IPCPG_WITH_DBUS): the library and the private bus's daemon
+    libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc # grpc (IPCPG_WITH_GRPC)
     fonts-dejavu-core
     dpkg-dev file desktop-file-utils appstream groff-base
     clang-format clang-tidy

@@ -143,13 +143,35 @@ private slots:
         QCOMPARE(dbus["built_on"].toArray().at(0).toObject()["mechanism"].toString(), QStringLiteral("unix-stream"));
     }
 
+    // grpc is listed exactly when the build has it (IPCPG_WITH_GRPC), with gRPC's 4 MiB default
+    // as its limit, the option that raises it, and the kernel mechanism beneath each transport.
+    void listShowsGrpcWhenBuilt()
+    {
+        const Output output = ipcpg({ "list", "--format", "json" });
+        QCOMPARE(output.exitCode, 0);
+        QJsonObject grpc;
+        for (const QJsonValue& value : QJsonDocument::fromJson(output.out).array()) {
+            if (value.toObject()["id"].toString() == QStringLiteral("grpc"))
+                grpc = value.toObject();
+        }
+        QCOMPARE(!grpc.isEmpty(), IPCPG_TEST_WITH_GRPC != 0);
+        if (grpc.isEmpty())
+            return;
+        QCOMPARE(grpc["size_limit"].toObject()["max"].toInteger(), (4 << 20) - 5 - 32);
+        QVERIFY(grpc["size_limit"].toObject()["reason"].toString().contains(QLatin1String("max-message=16M")));
+        const QJsonArray builtOn = grpc["built_on"].toArray();
+        QCOMPARE(builtOn.size(), 2);
+        QCOMPARE(builtOn.at(0).toObject()["mechanism"].toString(), QStringLiteral("unix-stream"));
+        QCOMPARE(builtOn.at(1).toObject()["mechanism"].toString(), QStringLiteral("tcp"));
+    }
+
     // `sweep --preset frameworks` runs each framework over each kernel mechanism it can use, beside
     // that mechanism: with zeromq, zeromq over ipc and over tcp, unix-stream and tcp, all intact.
     void frameworksPresetSweepsEachFrameworkBesideItsKernel()
     {
         const Output output
             = ipcpg({ "sweep", "--preset", "frameworks", "--size", "64", "--duration", "0.2", "--format", "json" });
-        if (IPCPG_TEST_WITH_ZEROMQ == 0 && IPCPG_TEST_WITH_DBUS == 0) {
+        if (IPCPG_TEST_WITH_ZEROMQ == 0 && IPCPG_TEST_WITH_DBUS == 0 && IPCPG_TEST_WITH_GRPC == 0) {
             QCOMPARE(output.exitCode, 2);
             QVERIFY2(output.err.contains("no presets"), output.err.constData());
             return;
@@ -163,10 +185,14 @@ private slots:
             runs << run["mechanism"].toString() + QLatin1Char(' ') + run["options"].toObject()["transport"].toString();
         }
         QStringList expected { QStringLiteral("unix-stream ") };
+        if (IPCPG_TEST_WITH_ZEROMQ != 0 || IPCPG_TEST_WITH_GRPC != 0)
+            expected << QStringLiteral("tcp ");
         if (IPCPG_TEST_WITH_ZEROMQ != 0)
-            expected << QStringLiteral("tcp ") << QStringLiteral("zeromq ipc") << QStringLiteral("zeromq tcp");
+            expected << QStringLiteral("zeromq ipc") << QStringLiteral("zeromq tcp");
         if (IPCPG_TEST_WITH_DBUS != 0)
             expected << QStringLiteral("dbus ");
+        if (IPCPG_TEST_WITH_GRPC != 0)
+            expected << QStringLiteral("grpc unix") << QStringLiteral("grpc tcp");
         for (const QString& run : expected)
             QVERIFY2(runs.contains(run), qPrintable(runs.join(QStringLiteral(", "))));
         QCOMPARE(runs.size(), expected.size());

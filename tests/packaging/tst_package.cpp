@@ -55,6 +55,8 @@ class TestPackage : public QObject {
     bool m_zeromq = qEnvironmentVariableIsSet("IPCPG_WITH_ZEROMQ");
     // The build has the dbus mechanism: its library, and the daemon each run starts.
     bool m_dbus = qEnvironmentVariableIsSet("IPCPG_WITH_DBUS");
+    // The build has the grpc mechanism: gRPC's C++ library (protobuf comes with it).
+    bool m_grpc = qEnvironmentVariableIsSet("IPCPG_WITH_GRPC");
     QString m_appId = m_gui ? requiredEnvironment("IPCPG_APP_ID") : QString();
     QString m_version = requiredEnvironment("IPCPG_EXPECTED_VERSION");
     QString m_deb;
@@ -177,6 +179,8 @@ private slots:
             needed += QStringLiteral("libzmq5");
         if (m_dbus)
             needed += { QStringLiteral("libdbus-1-3"), QStringLiteral("dbus-daemon") };
+        if (m_grpc)
+            needed += { QStringLiteral("libgrpc++1.51"), QStringLiteral("libprotobuf32") };
         for (const QString& package : needed)
             QVERIFY2(depends.contains(package),
                 qPrintable(package + QStringLiteral(" missing from Depends: ") + depends.join(QLatin1Char(' '))));

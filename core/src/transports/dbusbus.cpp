@@ -85,6 +85,8 @@ std::string describeStatus(int status)
         dup2(devNull, STDERR_FILENO);
     }
     close_range(4, ~0U, 0);
+    // What the daemon creates beyond its socket (which libdbus chmods itself) is owner-only.
+    umask(0177);
     // The daemon itself ignores these, but it is the whole environment of the bus it serves.
     unsetenv("DBUS_SESSION_BUS_ADDRESS");
     unsetenv("DBUS_SYSTEM_BUS_ADDRESS");
@@ -146,7 +148,6 @@ std::string DbusBus::configText(const std::string& socketPath, uid_t uid)
 }
 
 DbusBus::DbusBus(const std::string& purpose, RunResources& resources)
-    : m_owner(getpid())
 {
     const std::string program = findOnPath("dbus-daemon");
     if (program.empty())
@@ -197,13 +198,17 @@ DbusBus::DbusBus(const std::string& purpose, RunResources& resources)
         printed.append(buffer, static_cast<std::size_t>(n));
     }
     m_address = printed.substr(0, printed.find('\n'));
+    // From here on the run owns it: stopped with the run's other objects, watched by the lead.
+    resources.addProcess(m_daemon, "the run's dbus-daemon");
+    // libdbus makes a bus socket world-writable (0777) and leaves access to the bus's
+    // authentication; here it is owner-only like every file of a run, in a 0700 directory too.
+    if (chmod(socketPath.c_str(), 0600) != 0)
+        throwSystemError("dbus: cannot make the bus socket " + socketPath + " owner-only", errno);
 }
-
-DbusBus::~DbusBus() { stop(); }
 
 void DbusBus::stop() noexcept
 {
-    if (m_daemon <= 0 || getpid() != m_owner)
+    if (m_daemon <= 0)
         return;
     // SIGKILL: the bus has nothing to save, and its socket file is RunResources' to remove.
     kill(m_daemon, SIGKILL);

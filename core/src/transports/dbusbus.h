@@ -18,8 +18,9 @@ class RunResources;
 // reads the address it prints. The daemon gets SIGKILL when the process that started it dies
 // (PR_SET_PDEATHSIG), so a SIGKILLed lead leaves no daemon; the stale sweep then removes its files.
 //
-// Ownership: only the process that started the daemon stops it. The destructor kills and reaps it
-// there; in a forked side (which inherits a copy) it does nothing. Throws Error naming dbus when
+// Ownership: once started, the daemon is the run's (RunResources::addProcess): it lasts until the
+// run's objects are removed, then is killed and reaped, and the lead fails the run naming it if it
+// dies first. This object only holds what the sides need to connect. Throws Error naming dbus when
 // dbus-daemon is missing, refuses the configuration or prints no address.
 class DbusBus {
 public:
@@ -32,7 +33,6 @@ public:
     static constexpr std::uint64_t kHeaderReserve = 4096;
 
     DbusBus(const std::string& purpose, RunResources& resources);
-    ~DbusBus();
     DbusBus(const DbusBus&) = delete;
     DbusBus& operator=(const DbusBus&) = delete;
 
@@ -45,9 +45,9 @@ public:
     static std::string configText(const std::string& socketPath, uid_t uid);
 
 private:
+    // Only while starting fails: the daemon is not yet the run's.
     void stop() noexcept;
 
-    pid_t m_owner;
     pid_t m_daemon = -1;
     std::string m_configPath;
     std::string m_address;

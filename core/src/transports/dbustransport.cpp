@@ -18,7 +18,11 @@ namespace {
 constexpr const char* kPath = "/org/ipcpg/Pair";
 constexpr const char* kInterface = "org.ipcpg.Pair";
 constexpr const char* kBusInterface = "org.freedesktop.DBus";
-// How long receive() waits before it says TimedOut, so the side loop can look at its stop flag.
+// How long A's receive() waits before it says TimedOut, so its side loop can look at its stop
+// flag. B waits without a limit: the daemon forwards a message only once it has all of it, so a
+// large frame can leave B without a byte for longer than any interval after A has finished
+// sending, and a B told TimedOut then would take the quiet for the end of the stream. Nothing on
+// the bus is dropped, so A's end frame always comes.
 constexpr int kPollIntervalMs = 100;
 // The bytes a stream may have in flight on the bus: far below the daemon's per-connection limit
 // (DbusBus's configuration), and enough that B rarely waits for A to refill.
@@ -88,22 +92,6 @@ struct MessageRef {
     MessageRef& operator=(const MessageRef&) = delete;
 };
 
-// The buses this process started. The lead drops its transports once the sides are forked, but a
-// bus must last the whole run: the lead keeps its daemons here until it exits, when each is killed
-// and reaped (and the parent-death signal covers a lead that never gets that far).
-std::vector<std::shared_ptr<DbusBus>>& runBuses()
-{
-    static std::vector<std::shared_ptr<DbusBus>> buses;
-    return buses;
-}
-
-std::shared_ptr<DbusBus> startBus(int pair, RunResources& resources)
-{
-    auto bus = std::make_shared<DbusBus>("dbus-" + std::to_string(pair), resources);
-    runBuses().push_back(bus);
-    return bus;
-}
-
 } // namespace
 
 std::uint64_t DbusTransport::windowFor(std::size_t frameBytes)
@@ -114,8 +102,7 @@ std::uint64_t DbusTransport::windowFor(std::size_t frameBytes)
 DbusTransport::DbusTransport(const TransportConfig& config, RunResources& resources)
     : m_mode(config.mode)
     , m_peerName("org.ipcpg.Pair" + std::to_string(config.pair))
-    , m_bus(startBus(config.pair, resources))
-    , m_address(m_bus->address())
+    , m_address(DbusBus("dbus-" + std::to_string(config.pair), resources).address())
     , m_sendBuffer(config.frameBytes)
     , m_window(windowFor(config.frameBytes))
 {
@@ -153,8 +140,6 @@ void DbusTransport::connect()
 void DbusTransport::attach(Side side)
 {
     m_side = side;
-    // The bus belongs to the lead: this side's copy must not stop it.
-    m_bus.reset();
     connect();
     if (side == Side::B) {
         ErrorScope error;
@@ -180,14 +165,19 @@ void DbusTransport::awaitPeerName()
     error.throwIfSet("cannot watch for the name " + m_peerName);
     bool owned = dbus_bus_name_has_owner(m_connection, m_peerName.c_str(), error.get()) != 0;
     error.throwIfSet("cannot ask whether " + m_peerName + " has an owner");
-    while (!owned) {
-        if (!dbus_connection_read_write(m_connection, -1))
-            throw Error("dbus: the run's bus closed while waiting for " + m_peerName);
+    // The signal may already be queued: libdbus reads it along with the answer to the question
+    // above. So the queue is looked at before every wait for more bytes, or A would sleep on a
+    // socket that has nothing more to say.
+    for (;;) {
         while (DBusMessage* message = dbus_connection_pop_message(m_connection)) {
             const MessageRef ref { message };
             if (dbus_message_is_signal(message, kBusInterface, "NameOwnerChanged"))
                 owned = true;
         }
+        if (owned)
+            break;
+        if (!dbus_connection_read_write(m_connection, -1))
+            throw Error("dbus: the run's bus closed while waiting for " + m_peerName);
     }
     dbus_bus_remove_match(m_connection, rule.c_str(), nullptr);
 }
@@ -299,7 +289,7 @@ Received DbusTransport::receive()
 {
     releaseReceive();
     for (;;) {
-        DBusMessage* message = nextMessage(kPollIntervalMs);
+        DBusMessage* message = nextMessage(m_side == Side::A ? kPollIntervalMs : -1);
         if (message == nullptr)
             return { m_closed ? Received::Status::Closed : Received::Status::TimedOut, {} };
         const int type = dbus_message_get_type(message);

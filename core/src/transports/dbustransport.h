@@ -1,7 +1,6 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <string>
 
 #include "ipcpg/mechanism.h"
@@ -13,7 +12,6 @@ struct DBusMessage;
 
 namespace ipcpg {
 
-class DbusBus;
 class RunResources;
 
 // One pair over D-Bus (libdbus-1), on a private bus daemon of its own (DbusBus).
@@ -26,10 +24,10 @@ class RunResources;
 // and B answers every half window with an Ack(t) signal carrying how many frames it received.
 // Nothing is dropped; a frame that went missing all the same shows as a gap to the verifier.
 //
-// The lead creates the bus before the fork; each side opens a private connection to it in
-// attach() (never the machine's session or system bus). A received frame is read in place from
-// the message, which is kept until releaseReceive(). The bus daemon is the lead's, stopped in its
-// destructor; a side's destructor only closes its connection.
+// The lead creates the bus before the fork (its daemon is then the run's, see DbusBus); each side
+// opens a private connection to it in attach() (never the machine's session or system bus). A
+// received frame is read in place from the message, which is kept until releaseReceive(). A
+// side's destructor only closes its connection.
 class DbusTransport final : public FrameTransport {
 public:
     // Throws Error naming dbus when the bus cannot be started.
@@ -59,7 +57,6 @@ private:
 
     Mode m_mode;
     std::string m_peerName; // org.ipcpg.Pair<N>: B's well-known name
-    std::shared_ptr<DbusBus> m_bus;
     std::string m_address;
     Side m_side = Side::A;
     DBusConnection* m_connection = nullptr;
