@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ipcpg/ratesearch.h"
 #include "testenvironment.h"
 
 namespace {
@@ -28,8 +29,6 @@ QList<QJsonObject> runsOf(const Output& output)
         runs << run.toObject();
     return runs;
 }
-
-bool withinTwoPercent(double achieved, double offered) { return std::abs(achieved - offered) <= 0.02 * offered; }
 
 } // namespace
 
@@ -62,22 +61,28 @@ private slots:
 
     void aRateListOffersEachRate()
     {
-        // Rates a pipe carries on any machine: each run must achieve what it was offered.
+        // Each run is offered its rate, never sends ahead of the schedule, and the sweep's verdict
+        // follows from what the runs achieved. Whether a pipe keeps up with 4k/s in 0.2 s is the
+        // machine's business (a loaded one falls a few percent behind): the verdict must say so.
         const Output output = ipcpg::test::runCli(
             { "sweep", "-m", "pipe", "--mode", "stream", "--rate", "2k,4k", "-d", "0.2", "--format", "json" });
         QVERIFY2(output.exitCode == 0, qPrintable(output.describe()));
         const QList<QJsonObject> runs = runsOf(output);
         QCOMPARE(runs.size(), 2);
         const double offered[] = { 2000, 4000 };
+        bool allKeptUp = true;
         for (int i = 0; i < runs.size(); ++i) {
             const QJsonObject rate = runs[i]["rate"].toObject();
             QCOMPARE(rate["offered"].toDouble(), offered[i]);
-            QVERIFY2(withinTwoPercent(rate["achieved"].toDouble(), offered[i]),
-                qPrintable(QStringLiteral("offered %1, achieved %2").arg(offered[i]).arg(rate["achieved"].toDouble())));
+            const double achieved = rate["achieved"].toDouble();
+            QVERIFY2(achieved > 0 && achieved <= offered[i] * (1 + ipcpg::kKeptUpTolerance),
+                qPrintable(QStringLiteral("offered %1, achieved %2").arg(offered[i]).arg(achieved)));
+            allKeptUp = allKeptUp && achieved >= offered[i] * (1 - ipcpg::kKeptUpTolerance);
             QCOMPARE(runs[i]["integrity_errors"].toInteger(), 0);
         }
-        // Both kept up, so the sweep found no saturation and says so.
-        QVERIFY2(output.err.contains("saturation: pipe stream 64 B unpinned not reached"), output.err.constData());
+        const QByteArray reached = "saturation: pipe stream 64 B unpinned not reached";
+        QVERIFY2(output.err.contains("saturation: pipe stream 64 B unpinned "), output.err.constData());
+        QVERIFY2(output.err.contains(reached) == allKeptUp, output.err.constData());
     }
 
     void autoRateFindsASaturation()
